@@ -1,0 +1,71 @@
+"""The web platform: Flask application factory.
+
+``create_app`` wires settings, the database, authentication, the REST API and the
+pages. The scheduler is *not* started here: it runs in its own process
+(``scf jobs run``) so that gunicorn workers never run a job twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from scf.platform.config import Settings
+from scf.platform.db import Database
+
+
+def create_app(
+    settings: Settings | None = None, *, demo: bool = False, database: Database | None = None
+) -> Flask:
+    settings = settings or Settings.from_env(demo=demo)
+    app = Flask(__name__, instance_path=str(settings.instance_path))
+    app.config.update(_flask_config(settings))
+    app.extensions["scf_settings"] = settings
+    app.extensions["scf_db"] = database or Database(settings.database_url)
+
+    from scf.platform.web_session import close_db_session
+
+    app.teardown_appcontext(close_db_session)
+
+    from scf.platform.auth.identity import load_actor
+
+    app.before_request(load_actor)
+
+    from flask_wtf.csrf import CSRFProtect
+
+    csrf = CSRFProtect(app)
+
+    from scf.platform import api, web
+
+    api.init_app(app, csrf)
+    web.init_app(app)
+    return app
+
+
+def _flask_config(settings: Settings) -> dict[str, Any]:
+    return {
+        "SECRET_KEY": settings.secret_key,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": settings.session_cookie_secure,
+        "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+        "MAX_CONTENT_LENGTH": settings.onboarding_max_bytes + 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "API_TITLE": "scf — supply-chain & commerce-circle credit API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "/docs",
+        "OPENAPI_SWAGGER_UI_URL": "/static/vendor/swagger-ui/",
+        "API_SPEC_OPTIONS": {
+            "components": {
+                "securitySchemes": {
+                    "bearer": {"type": "http", "scheme": "bearer"},
+                    "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+                }
+            },
+            "security": [{"bearer": []}, {"session": []}],
+        },
+    }

@@ -1,0 +1,93 @@
+"""REST API under ``/api/v1``: flask-smorest blueprints, OpenAPI 3 at ``/api/v1/openapi.json``,
+interactive docs at ``/api/v1/docs``.
+
+Every endpoint but token issuance requires an authenticated actor; authorization
+itself is asked of ``scf.platform.auth.access`` by each service, object by object.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, g, request
+from flask_smorest import Api, Blueprint
+from flask_wtf.csrf import CSRFError, CSRFProtect, validate_csrf
+from werkzeug.exceptions import HTTPException
+
+from scf.platform.api.problems import problem
+from scf.platform.auth.access import Actor
+from scf.platform.errors import ScfError
+
+PUBLIC_ENDPOINTS = {"auth_tokens.Tokens"}
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class ScfApi(Api):  # type: ignore[misc]
+    """flask-smorest's Api, answering errors as problem+json on API paths only."""
+
+    def handle_http_exception(self, error: HTTPException) -> Any:
+        if not request.path.startswith("/api/"):
+            return error
+        errors = None
+        data = getattr(error, "data", None)
+        if isinstance(data, dict) and "messages" in data:
+            errors = data["messages"]
+        detail = error.description if isinstance(error.description, str) else ""
+        if errors and error.code == 422:
+            detail = "请求参数有误，见 errors (invalid input, see errors)"
+        return problem(error.code or 500, error.name, detail, errors)
+
+
+def make_blueprint(name: str, url_prefix: str, description: str) -> Blueprint:
+    """An API blueprint whose every request must come from a logged-in actor."""
+    blueprint = Blueprint(
+        name, __name__, url_prefix=f"/api/v1{url_prefix}", description=description
+    )
+    blueprint.before_request(_require_actor)
+    return blueprint
+
+
+def _require_actor() -> Any:
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if g.get("actor") is None:
+        return problem(
+            401, "未登录 (unauthorized)", "需要登录或 Bearer 令牌 (log in or send a bearer token)"
+        )
+    if g.get("auth_method") == "session" and request.method in UNSAFE_METHODS:
+        try:
+            validate_csrf(request.headers.get("X-CSRFToken", ""))
+        except Exception:  # flask-wtf raises ValidationError with the reason
+            return problem(
+                400, "CSRF", "缺少或无效的CSRF令牌 (missing or invalid X-CSRFToken header)"
+            )
+    return None
+
+
+def actor() -> Actor:
+    current: Actor = g.actor
+    return current
+
+
+def init_app(app: Flask, csrf: CSRFProtect) -> None:
+    api = ScfApi(app)
+    from scf.platform.api import auth_tokens, markets, parties
+
+    for module in (auth_tokens, markets, parties):
+        csrf.exempt(module.blp)
+        api.register_blueprint(module.blp)
+    app.extensions["scf_api"] = api
+
+    @app.errorhandler(ScfError)
+    def _scf_error(error: ScfError) -> Any:
+        if request.path.startswith("/api/"):
+            return problem(error.status, error.title, str(error), error.errors or None)
+        from scf.platform.web import render_error
+
+        return render_error(error.status, error.title, str(error))
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError) -> Any:
+        from scf.platform.web import render_error
+
+        return render_error(400, "CSRF", "页面已过期，请刷新后重试 (form expired, reload the page)")

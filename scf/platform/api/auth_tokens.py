@@ -1,0 +1,62 @@
+"""API tokens: exchange a username and password for an expiring bearer token; revoke it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, request
+from flask.views import MethodView
+from marshmallow import Schema, fields
+
+from scf.platform.api import make_blueprint
+from scf.platform.api.problems import problem
+from scf.platform.auth.tokens import revoke_token
+from scf.platform.services.users import LoginRefused, authenticate, token_for
+from scf.platform.web_session import db_session
+
+blp = make_blueprint("auth_tokens", "/auth/tokens", "API tokens for integrations")
+
+
+class Credentials(Schema):
+    username = fields.String(required=True)
+    password = fields.String(required=True, load_only=True)
+
+
+class TokenSchema(Schema):
+    token = fields.String()
+    token_type = fields.String()
+    expires_at = fields.DateTime()
+
+
+@blp.route("")
+class Tokens(MethodView):
+    @blp.arguments(Credentials)
+    @blp.response(201, TokenSchema)
+    def post(self, credentials: dict[str, str]) -> Any:
+        """Issue a bearer token (valid for the configured hours)."""
+        settings = current_app.extensions["scf_settings"]
+        session = db_session()
+        try:
+            user = authenticate(
+                session,
+                credentials["username"],
+                credentials["password"],
+                max_failures=settings.login_max_failures,
+                lockout_minutes=settings.login_lockout_minutes,
+            )
+        except LoginRefused as refused:
+            session.commit()
+            return problem(401, "未授权 (unauthorized)", str(refused))
+        token, expires_at = token_for(session, user, settings.token_ttl_hours)
+        session.commit()
+        return {"token": token, "token_type": "Bearer", "expires_at": expires_at}
+
+    @blp.response(204)
+    def delete(self) -> Any:
+        """Revoke the bearer token sent in the Authorization header."""
+        header = request.headers.get("Authorization", "")
+        session = db_session()
+        if header.startswith("Bearer ") and revoke_token(session, header[7:].strip()):
+            session.commit()
+            return None
+        return problem(404, "未找到 (not found)", "令牌不存在或已撤销 (unknown or revoked token)")

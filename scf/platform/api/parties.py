@@ -1,0 +1,46 @@
+"""Parties: list and search, read one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+
+from scf.platform.api import actor, make_blueprint
+from scf.platform.api.schemas import PartyQuery, PartySchema
+from scf.platform.auth.access import visible_party
+from scf.platform.services.parties import list_parties, roles_of
+from scf.platform.web_session import db_session
+
+blp = make_blueprint("parties", "/parties", "Parties of the network (主体)")
+
+
+@blp.route("")
+class Parties(MethodView):
+    @blp.arguments(PartyQuery, location="query")
+    @blp.response(200, PartySchema(many=True))
+    @blp.paginate()
+    def get(self, args: dict[str, Any], pagination_parameters: Any) -> list[dict[str, object]]:
+        """List the parties you may see, filtered by role and text."""
+        total, views = list_parties(
+            db_session(),
+            actor(),
+            role=args.get("role"),
+            q=args.get("q"),
+            limit=pagination_parameters.page_size,
+            offset=pagination_parameters.first_item,
+        )
+        pagination_parameters.item_count = total
+        return [v.to_dict() for v in views]
+
+
+@blp.route("/<string:uscc>")
+class PartyDetail(MethodView):
+    @blp.response(200, PartySchema)
+    def get(self, uscc: str) -> dict[str, object]:
+        """One party by its unified social credit code."""
+        import datetime as dt
+
+        session = db_session()
+        party = visible_party(session, actor(), uscc)
+        return roles_of(session, [party], dt.date.today())[0].to_dict()

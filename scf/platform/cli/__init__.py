@@ -1,0 +1,78 @@
+"""The ``scf`` command line. Each command is a few lines calling a service.
+
+Errors a user can act on are printed as one line (no traceback) with a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+
+from scf.platform.errors import DatabaseUnavailable, ScfError
+
+
+class ScfGroup(click.Group):
+    """Turns the platform's named errors into one clear line and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ScfError as error:
+            _fail(str(error), error.errors)
+        except sa.exc.OperationalError as error:
+            reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+            _fail(str(DatabaseUnavailable(f"数据库错误 (database error): {reason}")), None)
+
+
+def _fail(message: str, errors: Any) -> None:
+    click.echo(f"错误 (error): {message}", err=True)
+    if errors:
+        for field, problems in sorted(errors.items()):
+            click.echo(f"  {field}: {'; '.join(map(str, problems))}", err=True)
+    sys.exit(1)
+
+
+def make_app(*, demo: bool = False) -> Flask:
+    from scf.platform import create_app
+
+    return create_app(demo=demo)
+
+
+@contextmanager
+def app_session(*, demo: bool = False, check_schema: bool = True) -> Iterator[Any]:
+    """An application context and a session on a database whose schema is current."""
+    app = make_app(demo=demo)
+    with app.app_context():
+        db = app.extensions["scf_db"]
+        if check_schema:
+            from scf.platform.migrate import ensure_current
+
+            ensure_current(db.engine)
+        with db.session() as session:
+            yield session
+
+
+@click.group(cls=ScfGroup, context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """scf — supply-chain and commerce-circle SME credit platform (供应链·商圈融资)."""
+
+
+def _register() -> None:
+    from scf.platform.cli import db, demo, listing, users
+
+    main.add_command(db.db)
+    main.add_command(db.seed)
+    main.add_command(demo.serve)
+    main.add_command(demo.demo)
+    main.add_command(listing.parties)
+    main.add_command(listing.markets)
+    main.add_command(users.users)
+
+
+_register()

@@ -1,0 +1,74 @@
+"""Settings, read from ``SCF_*`` environment variables in one place."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scf.platform.errors import ConfigurationError
+
+
+def default_instance_path() -> Path:
+    """``SCF_INSTANCE_PATH``, else ``./instance``: where the embedded database and dev secret live."""
+    return Path(os.environ.get("SCF_INSTANCE_PATH", "instance")).resolve()
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret_key: str
+    instance_path: Path
+    session_cookie_secure: bool = False
+    token_ttl_hours: int = 12
+    login_max_failures: int = 5
+    login_lockout_minutes: int = 15
+    onboarding_max_bytes: int = 20 * 1024 * 1024
+    onboarding_max_rows: int = 50_000
+    bank_net_capital: str = "5000000000.00"
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(
+        cls, *, demo: bool = False, overrides: dict[str, object] | None = None
+    ) -> Settings:
+        """Build settings from the environment.
+
+        Outside the demo a missing ``SCF_SECRET_KEY`` is an error: a generated key
+        would log everyone out at each restart and differ between gunicorn workers.
+        """
+        env = os.environ
+        overrides = dict(overrides or {})
+        instance = Path(str(overrides.pop("instance_path", default_instance_path())))
+        url = str(overrides.pop("database_url", env.get("SCF_DATABASE_URL", "")))
+        if not url:
+            url = f"sqlite:///{instance / 'scf.sqlite3'}"
+        secret = str(overrides.pop("secret_key", env.get("SCF_SECRET_KEY", "")))
+        if not secret:
+            if not demo:
+                raise ConfigurationError(
+                    "SCF_SECRET_KEY 未设置 (not set): export SCF_SECRET_KEY=<a long random string>, "
+                    "or use `scf demo` for a local demonstration"
+                )
+            secret = _demo_secret(instance)
+        values: dict[str, object] = {
+            "database_url": url,
+            "secret_key": secret,
+            "instance_path": instance,
+            "session_cookie_secure": env.get("SCF_COOKIE_SECURE", "0") == "1",
+        }
+        if "SCF_BANK_NET_CAPITAL" in env:
+            values["bank_net_capital"] = env["SCF_BANK_NET_CAPITAL"]
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def _demo_secret(instance: Path) -> str:
+    """A random secret kept in the instance folder, for the laptop demo only."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "demo-secret-key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()

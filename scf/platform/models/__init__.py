@@ -1,0 +1,44 @@
+"""All database models, imported here so that metadata and Alembic see every table."""
+
+from scf.platform.models.audit import AuditEntry
+from scf.platform.models.auth import ApiToken, User
+from scf.platform.models.base import Base
+from scf.platform.models.collateral import (
+    CollateralItem,
+    Commodity,
+    CommodityPrice,
+    InsurancePolicy,
+    Receivable,
+    WarehouseReceipt,
+)
+from scf.platform.models.lending import Approval, Facility, Instalment, Loan, Repayment
+from scf.platform.models.monitoring import Alert, JobRun
+from scf.platform.models.network import JointGuaranteeGroup, Market, Programme, Relationship
+from scf.platform.models.parties import Branch, FinancialSnapshot, Party
+
+__all__ = [
+    "Alert",
+    "ApiToken",
+    "Approval",
+    "AuditEntry",
+    "Base",
+    "Branch",
+    "CollateralItem",
+    "Commodity",
+    "CommodityPrice",
+    "Facility",
+    "FinancialSnapshot",
+    "Instalment",
+    "InsurancePolicy",
+    "JobRun",
+    "JointGuaranteeGroup",
+    "Loan",
+    "Market",
+    "Party",
+    "Programme",
+    "Receivable",
+    "Relationship",
+    "Repayment",
+    "User",
+    "WarehouseReceipt",
+]

@@ -1,0 +1,121 @@
+"""The platform's vocabularies: one name per concept, used by models, API and pages."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class PartyKind(StrEnum):
+    ENTERPRISE = "enterprise"  # 企业
+    INDIVIDUAL_BUSINESS = "individual_business"  # 个体工商户
+    PERSON = "person"  # 自然人
+    GUARANTEE_COMPANY = "guarantee_company"  # 专业担保公司
+    WAREHOUSE_SUPERVISOR = "warehouse_supervisor"  # 仓储监管机构
+
+
+class RelationshipKind(StrEnum):
+    """Typed edges of the network; direction in the comment (source -> target)."""
+
+    SUPPLIES_TO = "supplies_to"  # supplier -> core enterprise
+    DISTRIBUTES_FOR = "distributes_for"  # dealer -> core enterprise
+    MEMBER_OF_MARKET = "member_of_market"  # merchant -> market
+    ADMINISTERS = "administers"  # market administrator -> market
+    MEMBER_OF_GROUP = "member_of_group"  # member -> joint-guarantee group
+    GUARANTEES = "guarantees"  # guarantor -> borrower (amount)
+    CONTROLS = "controls"  # actual controller -> firm
+    HOLDS_SHARES = "holds_shares"  # shareholder -> firm (percentage)
+    SUPERVISES = "supervises"  # warehouse supervisor -> market or party
+    LEGAL_REPRESENTATIVE_OF = "legal_representative_of"  # person -> firm
+    SPOUSE_OF = "spouse_of"  # person -> person
+    BUYBACK_FOR = "buyback_for"  # core / manufacturer -> dealer (amount)
+
+
+class MarketStage(StrEnum):
+    """[003 §三(一)] 起步期 / 快速成长期 / 成熟期."""
+
+    PIONEERING = "pioneering"
+    FAST_GROWING = "fast_growing"
+    MATURE = "mature"
+
+
+class MarketKind(StrEnum):
+    PROFESSIONAL_MARKET = "professional_market"  # 专业市场
+    MALL = "mall"  # 商场
+    STREET = "street"  # 商业街
+    TRADE_ASSOCIATION = "trade_association"  # 商会/协会
+
+
+class ProgrammeKind(StrEnum):
+    CORE = "core"  # core-enterprise "1+N" programme
+    MARKET = "market"  # commerce-circle programme
+
+
+class Product(StrEnum):
+    RECEIVABLE_PLEDGE = "receivable_pledge"  # 账易贷
+    FACTORING = "factoring"  # 保理
+    GOODS_PLEDGE = "goods_pledge"  # 动产/仓单质押
+    CONFIRMED_WAREHOUSE = "confirmed_warehouse"  # 保兑仓
+    JOINT_GUARANTEE = "joint_guarantee"  # 联保贷
+    CREDIT = "credit"  # 信用贷
+    REVOLVING = "revolving"  # 循环贷
+    MORTGAGE = "mortgage"  # 房易贷
+
+
+class FacilityStatus(StrEnum):
+    PROPOSED = "proposed"
+    ACTIVE = "active"
+    FROZEN = "frozen"
+    EXPIRED = "expired"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+
+
+class LoanStatus(StrEnum):
+    PENDING = "pending"
+    ACTIVE = "active"
+    REPAID = "repaid"
+    WRITTEN_OFF = "written_off"
+
+
+class RepaymentMethod(StrEnum):
+    BULLET = "bullet"
+    INSTALMENT_PRINCIPAL = "instalment_principal"
+    EQUAL_PRINCIPAL = "equal_principal"
+    EQUAL_INSTALMENT = "equal_instalment"
+
+
+class CollateralKind(StrEnum):
+    REAL_ESTATE = "real_estate"
+    DEPOSIT = "deposit"
+    BOND = "bond"
+    EQUITY = "equity"
+    PATENT = "patent"
+    TRADEMARK = "trademark"
+    MACHINERY = "machinery"
+
+
+class ReceiptStatus(StrEnum):
+    ISSUED = "issued"
+    PLEDGED = "pledged"
+    SPLIT = "split"
+    RELEASED = "released"
+    CANCELLED = "cancelled"
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    RISK_OFFICER = "risk_officer"
+    RELATIONSHIP_MANAGER = "relationship_manager"
+    MARKET_ADMINISTRATOR = "market_administrator"
+
+
+class AlertStatus(StrEnum):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+
+
+class Severity(StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+    CRITICAL = "critical"

@@ -1,0 +1,130 @@
+"""Facilities (granted limits), loans, their repayment schedules and repayments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from scf.platform.models.base import Base, Timestamps, enum_type
+from scf.platform.models.enums import (
+    FacilityStatus,
+    LoanStatus,
+    Product,
+    RepaymentMethod,
+)
+from scf.platform.models.types import Money, Ratio, UTCDateTime
+
+
+class Facility(Timestamps, Base):
+    """A limit granted to a party for one product (授信额度)."""
+
+    __tablename__ = "facilities"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    party_id: Mapped[int] = mapped_column(sa.ForeignKey("parties.id"), index=True)
+    programme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("programmes.id"), index=True)
+    group_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("joint_guarantee_groups.id"), index=True
+    )
+    product: Mapped[Product] = mapped_column(enum_type(Product))
+    limit_amount: Mapped[Decimal] = mapped_column(Money())
+    start_date: Mapped[dt.date]
+    end_date: Mapped[dt.date]
+    revolving: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[FacilityStatus] = mapped_column(enum_type(FacilityStatus))
+    review_date: Mapped[dt.date | None]
+    policy_version: Mapped[str | None] = mapped_column(sa.String(120))
+    decision: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    proposed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    loans: Mapped[list[Loan]] = relationship(back_populates="facility")
+
+    __table_args__ = (
+        sa.CheckConstraint("limit_amount >= 0", name="limit_not_negative"),
+        sa.CheckConstraint("end_date >= start_date", name="dates_in_order"),
+    )
+
+
+class Approval(Base):
+    """One maker-checker step on a facility (proposal, approval, send-back) [000 §五 差别化授权]."""
+
+    __tablename__ = "approvals"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_id: Mapped[int] = mapped_column(sa.ForeignKey("facilities.id"), index=True)
+    action: Mapped[str] = mapped_column(sa.String(32))
+    amount: Mapped[Decimal | None] = mapped_column(Money())
+    actor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    comment: Mapped[str | None] = mapped_column(sa.String(1000))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class Loan(Timestamps, Base):
+    """A drawdown under a facility (贷款/放款)."""
+
+    __tablename__ = "loans"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    facility_id: Mapped[int] = mapped_column(sa.ForeignKey("facilities.id"), index=True)
+    party_id: Mapped[int] = mapped_column(sa.ForeignKey("parties.id"), index=True)
+    product: Mapped[Product] = mapped_column(enum_type(Product))
+    principal: Mapped[Decimal] = mapped_column(Money())
+    rate_annual: Mapped[Decimal] = mapped_column(Ratio())
+    drawn_on: Mapped[dt.date]
+    maturity_date: Mapped[dt.date]
+    repayment_method: Mapped[RepaymentMethod] = mapped_column(enum_type(RepaymentMethod))
+    status: Mapped[LoanStatus] = mapped_column(enum_type(LoanStatus))
+    days_past_due: Mapped[int] = mapped_column(default=0)
+    delinquency_class: Mapped[str] = mapped_column(sa.String(20), default="normal")
+
+    facility: Mapped[Facility] = relationship(back_populates="loans")
+    instalments: Mapped[list[Instalment]] = relationship(
+        back_populates="loan", order_by="Instalment.seq", cascade="all, delete-orphan"
+    )
+    repayments: Mapped[list[Repayment]] = relationship(
+        back_populates="loan", order_by="Repayment.paid_on", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint("principal > 0", name="principal_positive"),
+        sa.CheckConstraint("maturity_date >= drawn_on", name="dates_in_order"),
+    )
+
+
+class Instalment(Base):
+    """One line of a repayment schedule (还款计划)."""
+
+    __tablename__ = "instalments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    loan_id: Mapped[int] = mapped_column(sa.ForeignKey("loans.id", ondelete="CASCADE"))
+    seq: Mapped[int]
+    due_date: Mapped[dt.date]
+    principal_due: Mapped[Decimal] = mapped_column(Money())
+    interest_due: Mapped[Decimal] = mapped_column(Money())
+    principal_paid: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    interest_paid: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+
+    loan: Mapped[Loan] = relationship(back_populates="instalments")
+
+    __table_args__ = (sa.UniqueConstraint("loan_id", "seq"),)
+
+
+class Repayment(Base):
+    """Money received on a loan, split interest first, then principal."""
+
+    __tablename__ = "repayments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    loan_id: Mapped[int] = mapped_column(sa.ForeignKey("loans.id", ondelete="CASCADE"))
+    paid_on: Mapped[dt.date]
+    amount: Mapped[Decimal] = mapped_column(Money())
+    principal_part: Mapped[Decimal] = mapped_column(Money())
+    interest_part: Mapped[Decimal] = mapped_column(Money())
+    reference: Mapped[str | None] = mapped_column(sa.String(64))
+
+    loan: Mapped[Loan] = relationship(back_populates="repayments")
+
+    __table_args__ = (sa.CheckConstraint("amount > 0", name="amount_positive"),)

@@ -1,0 +1,53 @@
+"""Alerts raised by the monitoring jobs, and a record of every job run."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from scf.platform.models.base import Base, Timestamps, enum_type
+from scf.platform.models.enums import AlertStatus, Severity
+from scf.platform.models.types import UTCDateTime
+
+
+class Alert(Timestamps, Base):
+    """One open condition, deduplicated by ``dedup_key`` while it stays open."""
+
+    __tablename__ = "alerts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule: Mapped[str] = mapped_column(sa.String(64), index=True)
+    severity: Mapped[Severity] = mapped_column(enum_type(Severity))
+    status: Mapped[AlertStatus] = mapped_column(enum_type(AlertStatus), index=True)
+    dedup_key: Mapped[str] = mapped_column(sa.String(200), index=True)
+    subject_type: Mapped[str] = mapped_column(sa.String(32))
+    subject_id: Mapped[int | None]
+    party_id: Mapped[int | None] = mapped_column(sa.ForeignKey("parties.id"), index=True)
+    loan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("loans.id"), index=True)
+    market_id: Mapped[int | None] = mapped_column(sa.ForeignKey("markets.id"), index=True)
+    owner_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    message: Mapped[str] = mapped_column(sa.String(1000))
+    figures: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    first_seen_on: Mapped[dt.date]
+    last_seen_on: Mapped[dt.date]
+    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    comment: Mapped[str | None] = mapped_column(sa.String(2000))
+
+
+class JobRun(Base):
+    """One run of a monitoring job for an as-of date: start, end, status, counts, errors."""
+
+    __tablename__ = "job_runs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_name: Mapped[str] = mapped_column(sa.String(64), index=True)
+    as_of: Mapped[dt.date]
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(sa.String(20))
+    counts: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    error: Mapped[str | None] = mapped_column(sa.Text)
