@@ -25,9 +25,11 @@ class RuleResult:
     observed: str | None
     threshold: str | None
     message: str
+    missing: tuple[str, ...] = ()  # input fields whose absence made this rule refer
 
-    def to_dict(self) -> dict[str, str | None]:
+    def to_dict(self) -> dict[str, object]:
         return {
+            "missing": list(self.missing),
             "id": self.id,
             "clause": self.clause,
             "result": self.result,
@@ -74,6 +76,7 @@ def missing(id: str, clause: str, fields: Iterable[str], labels: dict[str, str])
         None,
         None,
         f"缺少数据：{text} (missing: {', '.join(names)})",
+        tuple(names),
     )
 
 
