@@ -376,7 +376,7 @@ def merchant(
     case: str | None,
     district: tuple[str, str],
 ) -> str:
-    if b.rng.randint(1, 100) <= ib_share:
+    if b.rng.randint(1, 100) <= ib_share or (case or "").startswith("ib_"):
         established = (
             date(2024, 2, 1)
             if case == "young"
