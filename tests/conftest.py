@@ -106,10 +106,26 @@ def make_test_app(url: str, tmp_path: Path, connection: sa.Connection | None = N
 
 
 @pytest.fixture()
-def app(migrated_url: str, connection: sa.Connection, tmp_path: Path) -> Flask:
-    return make_test_app(migrated_url, tmp_path, connection)
+def app(migrated_url: str, connection: sa.Connection, tmp_path: Path) -> Iterator[Flask]:
+    app = make_test_app(migrated_url, tmp_path, connection)
+    yield app
+    app.extensions["scf_db"].engine.dispose()
 
 
 @pytest.fixture()
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def seeded_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database holding the demo network, loaded once per backend; tests only read it."""
+    from scf.platform.services.seed_loader import load_seed
+
+    url = database_url(backend, "seeded", tmp_path_factory.mktemp(f"{backend}-seeded"))
+    database = Database(url)
+    upgrade(database.engine)
+    with database.session() as session:
+        load_seed(session)
+    database.engine.dispose()
+    return url

@@ -16,9 +16,13 @@ from scf.platform.db import Database
 
 
 def create_app(
-    settings: Settings | None = None, *, demo: bool = False, database: Database | None = None
+    settings: Settings | None = None,
+    *,
+    demo: bool = False,
+    serving: bool = True,
+    database: Database | None = None,
 ) -> Flask:
-    settings = settings or Settings.from_env(demo=demo)
+    settings = settings or Settings.from_env(demo=demo, serving=serving)
     app = Flask(__name__, instance_path=str(settings.instance_path))
     app.config.update(_flask_config(settings))
     app.extensions["scf_settings"] = settings

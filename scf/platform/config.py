@@ -31,12 +31,17 @@ class Settings:
 
     @classmethod
     def from_env(
-        cls, *, demo: bool = False, overrides: dict[str, object] | None = None
+        cls,
+        *,
+        demo: bool = False,
+        serving: bool = True,
+        overrides: dict[str, object] | None = None,
     ) -> Settings:
         """Build settings from the environment.
 
-        Outside the demo a missing ``SCF_SECRET_KEY`` is an error: a generated key
-        would log everyone out at each restart and differ between gunicorn workers.
+        A server outside the demo needs ``SCF_SECRET_KEY``: a generated key would log
+        everyone out at each restart and differ between gunicorn workers. Commands
+        that serve nothing (``scf parties list``) get a throwaway key.
         """
         env = os.environ
         overrides = dict(overrides or {})
@@ -45,6 +50,10 @@ class Settings:
         if not url:
             url = f"sqlite:///{instance / 'scf.sqlite3'}"
         secret = str(overrides.pop("secret_key", env.get("SCF_SECRET_KEY", "")))
+        if not secret and not serving:
+            secret = secrets.token_urlsafe(48)
+        if not secret and not serving:
+            secret = secrets.token_urlsafe(48)
         if not secret:
             if not demo:
                 raise ConfigurationError(

@@ -16,6 +16,16 @@ from scf.platform.errors import SchemaMismatch
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
+# Tables that others own: APScheduler creates and migrates its job store itself.
+FOREIGN_TABLES = {"apscheduler_jobs"}
+
+
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    return not (type_ == "table" and name in FOREIGN_TABLES)
+
+
 def alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))

@@ -4,7 +4,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy.engine import Engine
 
-from scf.platform.migrate import head_revision
+from scf.platform.migrate import head_revision, include_object
 from scf.platform.models import Base
 
 
@@ -14,6 +14,8 @@ def test_migrations_have_exactly_one_head() -> None:
 
 def test_migrated_schema_matches_the_models(engine: Engine) -> None:
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": False})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": False, "include_object": include_object}
+        )
         differences = compare_metadata(context, Base.metadata)
     assert differences == []

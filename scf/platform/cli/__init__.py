@@ -5,6 +5,7 @@ Errors a user can act on are printed as one line (no traceback) with a non-zero 
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,6 +29,16 @@ class ScfGroup(click.Group):
         except sa.exc.OperationalError as error:
             reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
             _fail(str(DatabaseUnavailable(f"数据库错误 (database error): {reason}")), None)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except Exception as error:  # the last line of defence: never a traceback
+            if os.environ.get("SCF_DEBUG") == "1":
+                raise
+            _fail(
+                f"内部错误，未写入任何数据 (internal error, nothing written): "
+                f"{type(error).__name__}: {error}. Set SCF_DEBUG=1 for details.",
+                None,
+            )
 
 
 def _fail(message: str, errors: Any) -> None:
@@ -38,24 +49,27 @@ def _fail(message: str, errors: Any) -> None:
     sys.exit(1)
 
 
-def make_app(*, demo: bool = False) -> Flask:
+def make_app(*, demo: bool = False, serving: bool = False) -> Flask:
     from scf.platform import create_app
 
-    return create_app(demo=demo)
+    return create_app(demo=demo, serving=serving)
 
 
 @contextmanager
 def app_session(*, demo: bool = False, check_schema: bool = True) -> Iterator[Any]:
     """An application context and a session on a database whose schema is current."""
     app = make_app(demo=demo)
-    with app.app_context():
-        db = app.extensions["scf_db"]
-        if check_schema:
-            from scf.platform.migrate import ensure_current
+    db = app.extensions["scf_db"]
+    try:
+        with app.app_context():
+            if check_schema:
+                from scf.platform.migrate import ensure_current
 
-            ensure_current(db.engine)
-        with db.session() as session:
-            yield session
+                ensure_current(db.engine)
+            with db.session() as session:
+                yield session
+    finally:
+        db.engine.dispose()
 
 
 @click.group(cls=ScfGroup, context_settings={"help_option_names": ["-h", "--help"]})

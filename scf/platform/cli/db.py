@@ -20,11 +20,15 @@ def upgrade() -> None:
     from scf.platform.migrate import current_revision
     from scf.platform.migrate import upgrade as run_upgrade
 
-    app = make_app(demo=True)
+    app = make_app()
     engine = app.extensions["scf_db"].engine
-    run_upgrade(engine)
+    try:
+        run_upgrade(engine)
+        revision = current_revision(engine)
+    finally:
+        engine.dispose()
     click.echo(
-        f"数据库已是最新 (schema at revision {current_revision(engine)}): {engine.url.render_as_string(hide_password=True)}"
+        f"数据库已是最新 (schema at revision {revision}): {engine.url.render_as_string(hide_password=True)}"
     )
 
 
@@ -40,7 +44,7 @@ def seed(data_dir: Path | None) -> None:
     """Load the demo network. Idempotent: a second run changes nothing."""
     from scf.platform.services.seed_loader import DEFAULT_DATA_DIR, load_seed
 
-    with app_session(demo=True) as session:
+    with app_session() as session:
         counts = load_seed(session, data_dir or DEFAULT_DATA_DIR)
     created = sum(counts.values())
     summary = ", ".join(f"{name} {n}" for name, n in counts.items() if n)

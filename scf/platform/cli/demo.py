@@ -12,7 +12,7 @@ from scf.platform.cli import make_app
 @click.option("--port", default=5000, show_default=True, type=int)
 def serve(host: str, port: int) -> None:
     """Serve the web platform with the development server (use gunicorn in production)."""
-    _serve(make_app(), host, port)
+    _serve(make_app(serving=True), host, port)
 
 
 def _serve(app: object, host: str, port: int) -> None:
@@ -29,7 +29,7 @@ def demo(host: str, port: int) -> None:
     from scf.platform.migrate import upgrade
     from scf.platform.services.seed_loader import DEFAULT_DATA_DIR, DEMO_PASSWORD, load_seed
 
-    app = make_app(demo=True)
+    app = make_app(demo=True, serving=True)
     db = app.extensions["scf_db"]
     upgrade(db.engine)
     with app.app_context(), db.session() as session:

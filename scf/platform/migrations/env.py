@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from scf.platform.migrate import include_object
 from scf.platform.models import Base
 
 config = context.config
@@ -17,6 +18,7 @@ context.configure(
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
     user_module_prefix="sct.",
+    include_object=include_object,
 )
 with context.begin_transaction():
     context.run_migrations()

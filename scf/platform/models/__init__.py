@@ -11,13 +11,27 @@ from scf.platform.models.collateral import (
     Receivable,
     WarehouseReceipt,
 )
-from scf.platform.models.lending import Approval, Facility, Instalment, Loan, Repayment
-from scf.platform.models.monitoring import Alert, JobRun
+from scf.platform.models.lending import (
+    Approval,
+    Drawdown,
+    Facility,
+    Instalment,
+    Loan,
+    Repayment,
+)
+from scf.platform.models.monitoring import (
+    Alert,
+    AlertEvent,
+    JobRun,
+    OnboardingBatch,
+    SchedulerLease,
+)
 from scf.platform.models.network import JointGuaranteeGroup, Market, Programme, Relationship
 from scf.platform.models.parties import Branch, FinancialSnapshot, Party
 
 __all__ = [
     "Alert",
+    "AlertEvent",
     "ApiToken",
     "Approval",
     "AuditEntry",
@@ -25,6 +39,7 @@ __all__ = [
     "Branch",
     "CollateralItem",
     "Commodity",
+    "Drawdown",
     "CommodityPrice",
     "Facility",
     "FinancialSnapshot",
@@ -34,11 +49,13 @@ __all__ = [
     "JointGuaranteeGroup",
     "Loan",
     "Market",
+    "OnboardingBatch",
     "Party",
     "Programme",
     "Receivable",
     "Relationship",
     "Repayment",
+    "SchedulerLease",
     "User",
     "WarehouseReceipt",
 ]

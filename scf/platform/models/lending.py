@@ -95,6 +95,23 @@ class Loan(Timestamps, Base):
     )
 
 
+class Drawdown(Timestamps, Base):
+    """A request to draw on a facility. While pending it blocks (earmarks) part of the limit;
+    once utilised it points at the loan it became; refused ones keep their reason."""
+
+    __tablename__ = "drawdowns"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_id: Mapped[int] = mapped_column(sa.ForeignKey("facilities.id"), index=True)
+    amount: Mapped[Decimal] = mapped_column(Money())
+    requested_on: Mapped[dt.date]
+    status: Mapped[str] = mapped_column(sa.String(20), index=True)
+    loan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("loans.id"))
+    requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    reason: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+
+    __table_args__ = (sa.CheckConstraint("amount > 0", name="amount_positive"),)
+
+
 class Instalment(Base):
     """One line of a repayment schedule (还款计划)."""
 

@@ -51,3 +51,47 @@ class JobRun(Base):
     status: Mapped[str] = mapped_column(sa.String(20))
     counts: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     error: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class AlertEvent(Base):
+    """What people did with an alert: acknowledge, comment, resolve (the alert's history)."""
+
+    __tablename__ = "alert_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("alerts.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(sa.String(100))
+    action: Mapped[str] = mapped_column(sa.String(32))
+    comment: Mapped[str | None] = mapped_column(sa.String(2000))
+
+
+class SchedulerLease(Base):
+    """Only one scheduler may run against a database: the holder renews its lease."""
+
+    __tablename__ = "scheduler_leases"
+    name: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(sa.String(200))
+    acquired_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    heartbeat_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class OnboardingBatch(Base):
+    """One uploaded onboarding file: who, which file (name, SHA-256), result counts and report."""
+
+    __tablename__ = "onboarding_batches"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    checksum: Mapped[str] = mapped_column(sa.String(64), index=True)
+    programme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("programmes.id"))
+    core_party_id: Mapped[int | None] = mapped_column(sa.ForeignKey("parties.id"))
+    market_id: Mapped[int | None] = mapped_column(sa.ForeignKey("markets.id"))
+    actor: Mapped[str] = mapped_column(sa.String(100))
+    as_of: Mapped[dt.date]
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(sa.String(20))
+    dry_run: Mapped[bool] = mapped_column(default=False)
+    counts: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    report: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)

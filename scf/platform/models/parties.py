@@ -39,6 +39,8 @@ class Party(Timestamps, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[PartyKind] = mapped_column(enum_type(PartyKind), index=True)
     uscc: Mapped[str | None] = mapped_column(sa.String(18), unique=True)
+    # 客户号: the key in the bank's core system (persons have no USCC, so they need one).
+    customer_number: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
     id_number: Mapped[str | None] = mapped_column(sa.String(32))
     name: Mapped[str] = mapped_column(sa.String(200), index=True)
     industry: Mapped[str | None] = mapped_column(sa.String(40))

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 06:22:58.672068
+Create Date: 2026-11-25
 """
 
 from collections.abc import Sequence
@@ -88,6 +88,14 @@ def upgrade() -> None:
         sa.Column("updated_at", sct.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_markets")),
         sa.UniqueConstraint("code", name=op.f("uq_markets_code")),
+    )
+    op.create_table(
+        "scheduler_leases",
+        sa.Column("name", sa.String(length=64), nullable=False),
+        sa.Column("holder", sa.String(length=200), nullable=False),
+        sa.Column("acquired_at", sct.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("heartbeat_at", sct.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_scheduler_leases")),
     )
     op.create_table(
         "commodity_prices",
@@ -227,6 +235,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("uscc", sa.String(length=18), nullable=True),
+        sa.Column("customer_number", sa.String(length=32), nullable=True),
         sa.Column("id_number", sa.String(length=32), nullable=True),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("industry", sa.String(length=40), nullable=True),
@@ -250,6 +259,7 @@ def upgrade() -> None:
             name=op.f("fk_parties_relationship_manager_id_users"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_parties")),
+        sa.UniqueConstraint("customer_number", name=op.f("uq_parties_customer_number")),
         sa.UniqueConstraint("uscc", name=op.f("uq_parties_uscc")),
     )
     with op.batch_alter_table("parties", schema=None) as batch_op:
@@ -415,6 +425,42 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_facilities_party_id"), ["party_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_facilities_programme_id"), ["programme_id"], unique=False
+        )
+
+    op.create_table(
+        "onboarding_batches",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("filename", sa.String(length=255), nullable=False),
+        sa.Column("checksum", sa.String(length=64), nullable=False),
+        sa.Column("programme_id", sa.Integer(), nullable=True),
+        sa.Column("core_party_id", sa.Integer(), nullable=True),
+        sa.Column("market_id", sa.Integer(), nullable=True),
+        sa.Column("actor", sa.String(length=100), nullable=False),
+        sa.Column("as_of", sa.Date(), nullable=False),
+        sa.Column("started_at", sct.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", sct.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("dry_run", sa.Boolean(), nullable=False),
+        sa.Column("counts", sa.JSON(), nullable=False),
+        sa.Column("report", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["core_party_id"],
+            ["parties.id"],
+            name=op.f("fk_onboarding_batches_core_party_id_parties"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["market_id"], ["markets.id"], name=op.f("fk_onboarding_batches_market_id_markets")
+        ),
+        sa.ForeignKeyConstraint(
+            ["programme_id"],
+            ["programmes.id"],
+            name=op.f("fk_onboarding_batches_programme_id_programmes"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_onboarding_batches")),
+    )
+    with op.batch_alter_table("onboarding_batches", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_onboarding_batches_checksum"), ["checksum"], unique=False
         )
 
     op.create_table(
@@ -629,6 +675,32 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_alerts_party_id"), ["party_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_alerts_rule"), ["rule"], unique=False)
         batch_op.create_index(batch_op.f("ix_alerts_status"), ["status"], unique=False)
+
+    op.create_table(
+        "drawdowns",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("facility_id", sa.Integer(), nullable=False),
+        sa.Column("amount", sct.Money(precision=18, scale=2), nullable=False),
+        sa.Column("requested_on", sa.Date(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("loan_id", sa.Integer(), nullable=True),
+        sa.Column("requested_by_id", sa.Integer(), nullable=True),
+        sa.Column("reason", sa.JSON(), nullable=False),
+        sa.Column("created_at", sct.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sct.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("amount > 0", name=op.f("ck_drawdowns_amount_positive")),
+        sa.ForeignKeyConstraint(
+            ["facility_id"], ["facilities.id"], name=op.f("fk_drawdowns_facility_id_facilities")
+        ),
+        sa.ForeignKeyConstraint(["loan_id"], ["loans.id"], name=op.f("fk_drawdowns_loan_id_loans")),
+        sa.ForeignKeyConstraint(
+            ["requested_by_id"], ["users.id"], name=op.f("fk_drawdowns_requested_by_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_drawdowns")),
+    )
+    with op.batch_alter_table("drawdowns", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_drawdowns_facility_id"), ["facility_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_drawdowns_status"), ["status"], unique=False)
 
     op.create_table(
         "instalments",
@@ -885,6 +957,25 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "alert_events",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("alert_id", sa.Integer(), nullable=False),
+        sa.Column("at", sct.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("actor", sa.String(length=100), nullable=False),
+        sa.Column("action", sa.String(length=32), nullable=False),
+        sa.Column("comment", sa.String(length=2000), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["alert_id"],
+            ["alerts.id"],
+            name=op.f("fk_alert_events_alert_id_alerts"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_alert_events")),
+    )
+    with op.batch_alter_table("alert_events", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_alert_events_alert_id"), ["alert_id"], unique=False)
+
+    op.create_table(
         "insurance_policies",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("policy_number", sa.String(length=64), nullable=False),
@@ -916,6 +1007,10 @@ def upgrade() -> None:
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
     op.drop_table("insurance_policies")
+    with op.batch_alter_table("alert_events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_alert_events_alert_id"))
+
+    op.drop_table("alert_events")
     with op.batch_alter_table("warehouse_receipts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_warehouse_receipts_pledged_loan_id"))
         batch_op.drop_index(batch_op.f("ix_warehouse_receipts_owner_party_id"))
@@ -940,6 +1035,11 @@ def downgrade() -> None:
 
     op.drop_table("receivables")
     op.drop_table("instalments")
+    with op.batch_alter_table("drawdowns", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_drawdowns_status"))
+        batch_op.drop_index(batch_op.f("ix_drawdowns_facility_id"))
+
+    op.drop_table("drawdowns")
     with op.batch_alter_table("alerts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_alerts_status"))
         batch_op.drop_index(batch_op.f("ix_alerts_rule"))
@@ -964,6 +1064,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_approvals_facility_id"))
 
     op.drop_table("approvals")
+    with op.batch_alter_table("onboarding_batches", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_onboarding_batches_checksum"))
+
+    op.drop_table("onboarding_batches")
     with op.batch_alter_table("facilities", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_facilities_programme_id"))
         batch_op.drop_index(batch_op.f("ix_facilities_party_id"))
@@ -999,6 +1103,7 @@ def downgrade() -> None:
 
     op.drop_table("joint_guarantee_groups")
     op.drop_table("commodity_prices")
+    op.drop_table("scheduler_leases")
     op.drop_table("markets")
     with op.batch_alter_table("job_runs", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_job_runs_job_name"))
