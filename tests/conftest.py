@@ -36,7 +36,8 @@ def database_url(backend: str, name: str, tmp_dir: Path) -> str:
         path = tmp_dir / f"{name}.sqlite3"
         path.unlink(missing_ok=True)
         return f"sqlite:///{path}"
-    schema = f"scf_test_{name}"
+    # Parallel runs (several worktrees, one server) set their own prefix.
+    schema = f"{os.environ.get('SCF_TEST_SCHEMA_PREFIX', 'scf_test')}_{name}"
     admin = sa.create_engine(PG_URL)
     with admin.begin() as connection:
         connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
