@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from scf.credit.admission import rating_at_least
 from scf.credit.dates import business_days_between
 from scf.credit.explain import RuleResult, rule
 from scf.credit.money import ZERO, floor_fen, quantize_fen
 from scf.credit.policy import Policy
+from scf.credit.rating import rating_at_least
 
 
 class GoodsError(ValueError):
