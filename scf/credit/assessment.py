@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from scf.credit.admission import admission_rules, coal_class, tier_of
+from scf.credit.admission import admission_rules, tier_of
+from scf.credit.coal import coal_class
 from scf.credit.explain import Decision, RuleResult, decide
 from scf.credit.facts import FirmFacts, validate
 from scf.credit.limits import GrantedAmount, LimitBreakdown, granted_amount, reference_limit

@@ -29,13 +29,13 @@ class RuleResult:
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "missing": list(self.missing),
             "id": self.id,
             "clause": self.clause,
             "result": self.result,
             "observed": self.observed,
             "threshold": self.threshold,
             "message": self.message,
+            "missing": list(self.missing),
         }
 
     @property

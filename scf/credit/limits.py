@@ -16,7 +16,7 @@ from decimal import Decimal
 from scf.credit.explain import RuleResult, rule
 from scf.credit.facts import FirmFacts
 from scf.credit.industries import limit_group
-from scf.credit.money import ZERO, format_yuan, quantize_fen
+from scf.credit.money import ZERO, floor_fen, format_yuan, quantize_fen
 from scf.credit.policy import Policy
 
 
@@ -51,8 +51,8 @@ def enterprise_reference_limit(
     group = limit_group(industry)
     a = policy.decimal(f"limit.revenue_coefficient.{group}")
     b = policy.decimal(f"limit.equity_coefficient.{group}")
-    by_revenue = quantize_fen(revenue_12m * a)
-    by_equity = quantize_fen(owners_equity * b)
+    by_revenue = floor_fen(revenue_12m * a)
+    by_equity = floor_fen(owners_equity * b)
     candidates = {"revenue_x_a": by_revenue, "equity_x_b": by_equity}
     binding = "revenue_x_a" if by_revenue <= by_equity else "equity_x_b"
     raw = min(by_revenue, by_equity) - existing

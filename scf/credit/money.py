@@ -7,7 +7,7 @@ a spreadsheet or a careless caller never turns into a binary approximation.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 FEN = Decimal("0.01")
 ZERO = Decimal("0")
@@ -49,6 +49,12 @@ def to_decimal(value: object, *, field: str = "value") -> Decimal:
 def quantize_fen(amount: Decimal) -> Decimal:
     """Round to the fen, half-up: the bank's rounding unless a rule says otherwise."""
     return amount.quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def floor_fen(amount: Decimal) -> Decimal:
+    """Round a limit down to the fen: a cap computed as a share of something must never
+    allow more than that share (70% of 0.01 is 0.00, not 0.01)."""
+    return amount.quantize(FEN, rounding=ROUND_DOWN)
 
 
 def quantize_to(amount: Decimal, places: int) -> Decimal:

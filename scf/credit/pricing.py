@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from scf.credit.admission import rating_rank
 from scf.credit.money import quantize_to
 from scf.credit.policy import Policy
+from scf.credit.rating import rating_rank
 
 FACTORS = ("credit_grade", "guarantee", "contribution", "prospect")
 ONE = Decimal(1)

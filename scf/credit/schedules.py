@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from scf.credit.dates import add_months
+from scf.credit.explain import RuleResult, rule
 from scf.credit.money import ZERO, quantize_fen
 from scf.credit.policy import Policy
 
@@ -164,3 +165,19 @@ def build_schedule(
         balance -= part
         previous = due
     return Schedule(method, principal, annual_rate, start, tuple(rows))
+
+
+def term_rule(term_months: int, *, deposit_or_bond_pledged: bool, policy: Policy) -> RuleResult:
+    """Loan term: generally ≤ 1 year; deposit/bond-pledged ≤ 3 years [003 §十(一)]."""
+    name = (
+        "term.deposit_pledged_months_max" if deposit_or_bond_pledged else "term.general_months_max"
+    )
+    longest = int(policy.decimal(name))
+    return rule(
+        "term_within_limit",
+        "[003 §十(一)]",
+        term_months <= longest,
+        f"{term_months}个月",
+        f"≤ {longest}个月",
+        "贷款期限一般不超过一年；存单国债质押一般不超过三年",
+    )

@@ -128,3 +128,10 @@ def test_parameter_defined_in_two_files_is_refused(tmp_path: Path) -> None:
 def test_missing_parameter_is_a_policy_error() -> None:
     with pytest.raises(PolicyError, match="no value in force"):
         load_policy(date(2024, 1, 1)).decimal("no.such.parameter")
+
+
+def test_snapshot_records_every_value_in_force_as_strings() -> None:
+    snap = load_policy(date(2024, 1, 1)).snapshot()
+    assert snap["admission.debt_ratio_max.wholesale_retail"] == "0.70"
+    assert snap["size_table"] == "size-2011"
+    assert snap["rating.scale"].startswith("AAA,AA+,AA,AA-")

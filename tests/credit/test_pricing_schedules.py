@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from scf.credit.delinquency import delinquency_class
 from scf.credit.policy import Policy, load_policy
 from scf.credit.pricing import PricingError, loan_rate, quote
-from scf.credit.schedules import METHODS, ScheduleError, build_schedule
+from scf.credit.schedules import METHODS, ScheduleError, build_schedule, term_rule
 
 D = Decimal
 WORKED_COEFFICIENTS = {
@@ -177,3 +177,11 @@ def test_schedule_principal_always_sums_to_the_loan_and_has_no_floats(
     assert all(i.principal >= 0 and i.interest >= 0 for i in s.instalments)
     assert s.instalments[-1].closing_balance == 0
     assert "float" not in repr(s.to_dict())
+
+
+@pytest.mark.parametrize(
+    ("months", "pledged", "ok"),
+    [(12, False, True), (13, False, False), (36, True, True), (37, True, False)],
+)
+def test_loan_term_limits(policy: Policy, months: int, pledged: bool, ok: bool) -> None:
+    assert term_rule(months, deposit_or_bond_pledged=pledged, policy=policy).ok is ok
