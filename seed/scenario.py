@@ -41,6 +41,12 @@ INELIGIBLE_CASES = (
     "environmental_incident",
     "debt_evasion_list",
 )
+# Planted case -> the policy's prohibited flag (tier.prohibited.flags, [003 §五(四)]).
+PROHIBITED_FLAG = {
+    "entertainment": "entertainment",
+    "environmental_incident": "safety_quality_environment_incident",
+    "debt_evasion_list": "pboc_debt_evasion_list",
+}
 
 
 def populate(b: B) -> None:
@@ -1226,11 +1232,7 @@ def snapshots(b: B) -> None:
         if rng.random() < 0.2:
             tiers.append("main_bank")
         cautious = list(dict.fromkeys(prof.get("cautious", [])))
-        prohibited = (
-            [case]
-            if case in ("entertainment", "environmental_incident", "debt_evasion_list")
-            else []
-        )
+        prohibited = [PROHIBITED_FLAG[case]] if case in PROHIBITED_FLAG else []
         is_ib = row["kind"] == "individual_business"
         for n, as_of in enumerate(dates):
             drift = d(rng.randint(95, 107)) / 100 if n else d(1)

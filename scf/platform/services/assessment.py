@@ -1,0 +1,222 @@
+"""Assessing a party from what the database knows on a date (准入、分类、限额).
+
+The credit engine (``scf.credit.assessment.assess``) decides; this module only
+gathers its facts: the party's kind, industry and founding date, the latest
+financial snapshot on or before ``as_of`` (never a later one, so a decision made
+last year is reproduced from last year's figures), and what the network says about
+programme membership. Nothing missing is filled in: the engine refers the case and
+names the field.
+
+Individual businesses (个体工商户) keep their figures in the same snapshot columns:
+``total_liabilities`` is the household and entity debt, and
+``controller_bad_credit_1y`` the operator's and spouse's record [003 §五(一)2].
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from scf.credit.assessment import Assessment, assess
+from scf.credit.facts import CoalFacts, FactsError, FirmFacts, PartyType
+from scf.credit.money import MoneyError, to_decimal
+from scf.credit.policy import load_policy
+from scf.platform.auth.access import Actor, visible_party
+from scf.platform.errors import ValidationFailed
+from scf.platform.models import FinancialSnapshot, Party, Programme, Relationship
+from scf.platform.models.enums import PartyKind, ProgrammeKind, RelationshipKind
+
+ASSESSABLE: dict[PartyKind, PartyType] = {
+    PartyKind.ENTERPRISE: "enterprise",
+    PartyKind.INDIVIDUAL_BUSINESS: "individual_business",
+}
+# Edges that make a firm part of a programme (模式化授信): supplier, dealer, merchant.
+PROGRAMME_EDGES = (
+    RelationshipKind.SUPPLIES_TO,
+    RelationshipKind.DISTRIBUTES_FOR,
+    RelationshipKind.MEMBER_OF_MARKET,
+)
+
+
+@dataclass(frozen=True)
+class PartyAssessment:
+    """The engine's answer for one party, with the snapshot it was computed from."""
+
+    party: Party
+    snapshot_as_of: dt.date | None
+    assessment: Assessment
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "uscc": self.party.uscc,
+            "name": self.party.name,
+            "snapshot_as_of": None
+            if self.snapshot_as_of is None
+            else self.snapshot_as_of.isoformat(),
+            **self.assessment.to_dict(),
+        }
+
+
+def check_as_of(as_of: dt.date, today: dt.date | None = None) -> None:
+    """An assessment is of the past or today: a future date has no figures yet."""
+    today = today or dt.date.today()
+    if as_of > today:
+        raise ValidationFailed(
+            f"as_of (评估日期): {as_of} 晚于今天 {today} (a date in the future)",
+            errors={"as_of": [f"不能晚于今天 {today} (must not be in the future)"]},
+        )
+
+
+def latest_snapshot(session: Session, party_id: int, as_of: dt.date) -> FinancialSnapshot | None:
+    """The newest snapshot dated on or before ``as_of``."""
+    return session.scalar(
+        sa.select(FinancialSnapshot)
+        .where(FinancialSnapshot.party_id == party_id, FinancialSnapshot.as_of <= as_of)
+        .order_by(FinancialSnapshot.as_of.desc())
+        .limit(1)
+    )
+
+
+def programme_membership(
+    session: Session, party_id: int, as_of: dt.date
+) -> tuple[bool, dt.date | None]:
+    """Whether the party belongs to a programme in force on ``as_of`` (rating floor CCC
+    instead of B [000 §四]), and since when it has traded with the anchor."""
+    edges = session.execute(
+        sa.select(
+            Relationship.target_party_id, Relationship.target_market_id, Relationship.valid_from
+        ).where(
+            Relationship.source_party_id == party_id,
+            Relationship.kind.in_(PROGRAMME_EDGES),
+            Relationship.valid_on(as_of),
+        )
+    ).all()
+    if not edges:
+        return False, None
+    in_force = sa.and_(
+        Programme.valid_from <= as_of,
+        sa.or_(Programme.valid_to.is_(None), Programme.valid_to >= as_of),
+    )
+    cores = {e.target_party_id for e in edges if e.target_party_id is not None}
+    markets = {e.target_market_id for e in edges if e.target_market_id is not None}
+    anchored = session.scalar(
+        sa.select(sa.func.count(Programme.id)).where(
+            in_force,
+            sa.or_(
+                sa.and_(Programme.kind == ProgrammeKind.CORE, Programme.core_party_id.in_(cores)),
+                sa.and_(Programme.kind == ProgrammeKind.MARKET, Programme.market_id.in_(markets)),
+            ),
+        )
+    )
+    dates = [e.valid_from for e in edges if e.valid_from is not None]
+    return bool(anchored), min(dates) if dates else None
+
+
+def firm_facts(
+    session: Session, party: Party, snapshot: FinancialSnapshot | None, as_of: dt.date
+) -> FirmFacts:
+    """What the credit engine needs, as the database holds it on ``as_of``."""
+    party_type = ASSESSABLE[party.kind]
+    in_programme, cooperation_since = programme_membership(session, party.id, as_of)
+    known = FirmFacts(
+        party_type=party_type,
+        industry=party.industry,
+        established_on=party.established_on,
+        cooperation_since=cooperation_since,
+        programme_credit=in_programme,
+    )
+    if snapshot is None:
+        return known
+    individual = party_type == "individual_business"
+    return replace(
+        known,
+        employees=snapshot.employees,
+        revenue_12m=snapshot.revenue_12m,
+        revenue_prior_year=snapshot.revenue_prior_year,
+        total_assets=snapshot.total_assets,
+        total_liabilities=snapshot.total_liabilities,
+        existing_exposure=snapshot.existing_exposure or Decimal("0"),
+        net_profit_last_year=snapshot.net_profit_last_year,
+        net_profit_prior_year=snapshot.net_profit_prior_year,
+        taxable_revenue_last_year=snapshot.taxable_revenue_last_year,
+        rating=snapshot.rating,
+        bad_credit_3y=snapshot.bad_credit_3y,
+        controller_bad_credit_1y=snapshot.controller_bad_credit_1y,
+        prohibited_flags=frozenset(snapshot.prohibited_flags or ()),
+        tier_factors=frozenset(snapshot.tier_factors or ()),
+        cautious_factors=frozenset(snapshot.cautious_factors or ()),
+        operator_birth_date=snapshot.operator_birth_date,
+        household_net_assets=snapshot.household_net_assets,
+        household_debt=snapshot.total_liabilities if individual else None,
+        years_in_trade=_years(snapshot.years_in_trade),
+        years_at_premises=_years(snapshot.years_at_premises),
+        local_residence=snapshot.local_residence,
+        fixed_home=snapshot.fixed_home,
+        operator_bad_credit_1y=snapshot.controller_bad_credit_1y if individual else None,
+        coal=_coal(snapshot),
+    )
+
+
+def assess_party(
+    session: Session,
+    actor: Actor,
+    uscc: str,
+    as_of: dt.date,
+    *,
+    requested_amount: Decimal | None = None,
+    today: dt.date | None = None,
+) -> PartyAssessment:
+    """Size class, admission, tier and reference limit of a visible party on ``as_of``."""
+    check_as_of(as_of, today)
+    party = visible_party(session, actor, uscc)
+    return assess_loaded_party(session, party, as_of, requested_amount=requested_amount)
+
+
+def assess_loaded_party(
+    session: Session,
+    party: Party,
+    as_of: dt.date,
+    *,
+    requested_amount: Decimal | None = None,
+) -> PartyAssessment:
+    """The same for a party already loaded (batch onboarding, facility granting)."""
+    if party.kind not in ASSESSABLE:
+        raise ValidationFailed(
+            f"{party.name}: 只评估企业和个体工商户 (only enterprises and individual businesses "
+            f"are assessed; this party is a {party.kind.value})",
+            errors={"uscc": [f"party kind {party.kind.value} is not assessed"]},
+        )
+    snapshot = latest_snapshot(session, party.id, as_of)
+    facts = firm_facts(session, party, snapshot, as_of)
+    try:
+        result = assess(facts, as_of, requested_amount=requested_amount, policy=load_policy(as_of))
+    except FactsError as error:
+        raise ValidationFailed(str(error), errors={error.field: [error.reason]}) from None
+    return PartyAssessment(party, None if snapshot is None else snapshot.as_of, result)
+
+
+def _years(value: int | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _coal(snapshot: FinancialSnapshot) -> CoalFacts | None:
+    """Coal-overlay figures kept in ``industry_data["coal"]`` as decimal strings."""
+    data = (snapshot.industry_data or {}).get("coal")
+    if not isinstance(data, dict):
+        return None
+    try:
+        numbers = {
+            name: None if data.get(name) is None else to_decimal(data[name], field=f"coal.{name}")
+            for name in ("group_output_mt", "mine_capacity_mt", "reserve_life_years")
+        }
+    except MoneyError as error:
+        raise ValidationFailed(str(error), errors={"coal": [str(error)]}) from None
+    flags = {
+        name: None if data.get(name) is None else bool(data[name])
+        for name in ("key_province", "coking_coal", "new_or_expanded")
+    }
+    return CoalFacts(**numbers, **flags)  # type: ignore[arg-type]
