@@ -122,3 +122,40 @@ def quote(
     }
     base = base_rate if base_rate is not None else policy.decimal("pricing.base_rate")
     return loan_rate(base, coefficients, policy_weights(policy))
+
+
+@dataclass(frozen=True)
+class DerivedLevels:
+    """Contribution and prospect levels read off a firm's tier, with where each came from."""
+
+    contribution: str
+    prospect: str
+    reasons: dict[str, str]
+
+
+def derive_levels(
+    tier: str,
+    tier_factors: frozenset[str],
+    policy: Policy,
+    *,
+    contribution: str | None = None,
+    prospect: str | None = None,
+) -> DerivedLevels:
+    """Fill in what the reviewer did not give: the prospect from the tier, the contribution
+    from whether the bank is the main bank (assumed mappings, in ``pricing.yaml``)."""
+    reasons: dict[str, str] = {}
+    if prospect is None:
+        name = f"pricing.prospect_by_tier.{tier}"
+        if not policy.has(name):
+            raise PricingError(f"客户分类{tier}不予定价 (tier {tier!r} is not priced)")
+        prospect = policy.text(name)
+        reasons["prospect"] = f"tier {tier} → {prospect} {policy.ref(name)}"
+    if contribution is None:
+        name = (
+            "pricing.contribution.main_bank"
+            if "main_bank" in tier_factors
+            else "pricing.contribution.otherwise"
+        )
+        contribution = policy.text(name)
+        reasons["contribution"] = f"{name.rsplit('.', 1)[1]} → {contribution} {policy.ref(name)}"
+    return DerivedLevels(contribution, prospect, reasons)

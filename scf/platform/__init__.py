@@ -13,6 +13,7 @@ from flask import Flask
 
 from scf.platform.config import Settings
 from scf.platform.db import Database
+from scf.platform.json import DecimalJSONProvider
 
 
 def create_app(
@@ -24,6 +25,7 @@ def create_app(
 ) -> Flask:
     settings = settings or Settings.from_env(demo=demo, serving=serving)
     app = Flask(__name__, instance_path=str(settings.instance_path))
+    app.json = DecimalJSONProvider(app)
     app.config.update(_flask_config(settings))
     app.extensions["scf_settings"] = settings
     app.extensions["scf_db"] = database or Database(settings.database_url)

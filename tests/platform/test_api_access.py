@@ -3,30 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
-from scf.platform.services.seed_loader import DEMO_PASSWORD
-from tests.conftest import make_test_app
-
-
-@pytest.fixture()
-def seeded_client(seeded_url: str, tmp_path: Path) -> Iterator[FlaskClient]:
-    app: Flask = make_test_app(seeded_url, tmp_path)
-    yield app.test_client()
-    app.extensions["scf_db"].engine.dispose()
-
-
-def token(client: FlaskClient, username: str) -> dict[str, str]:
-    response = client.post(
-        "/api/v1/auth/tokens", json={"username": username, "password": DEMO_PASSWORD}
-    )
-    assert response.status_code == 201, response.get_json()
-    return {"Authorization": f"Bearer {response.get_json()['token']}"}
+from tests.api_auth import bearer as token
 
 
 def test_api_without_credentials_is_401_problem_json(seeded_client: FlaskClient) -> None:

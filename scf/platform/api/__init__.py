@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 from scf.platform.api.problems import problem
 from scf.platform.auth.access import Actor
 from scf.platform.errors import ScfError
+from scf.platform.json import DecimalFlaskParser
 
 PUBLIC_ENDPOINTS = {"auth_tokens.Tokens"}
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -38,9 +39,15 @@ class ScfApi(Api):  # type: ignore[misc]
         return problem(error.code or 500, error.name, detail, errors)
 
 
+class ScfBlueprint(Blueprint):  # type: ignore[misc]
+    """Reads request bodies with exact decimals (see ``scf.platform.json``)."""
+
+    ARGUMENTS_PARSER = DecimalFlaskParser()
+
+
 def make_blueprint(name: str, url_prefix: str, description: str) -> Blueprint:
     """An API blueprint whose every request must come from a logged-in actor."""
-    blueprint = Blueprint(
+    blueprint = ScfBlueprint(
         name, __name__, url_prefix=f"/api/v1{url_prefix}", description=description
     )
     blueprint.before_request(_require_actor)
@@ -71,9 +78,9 @@ def actor() -> Actor:
 
 def init_app(app: Flask, csrf: CSRFProtect) -> None:
     api = ScfApi(app)
-    from scf.platform.api import auth_tokens, markets, parties
+    from scf.platform.api import auth_tokens, markets, parties, pricing
 
-    for module in (auth_tokens, markets, parties):
+    for module in (auth_tokens, markets, parties, pricing):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)
     app.extensions["scf_api"] = api

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 
 def money_field(**kwargs: object) -> fields.Decimal:
@@ -37,3 +37,52 @@ class MarketSchema(Schema):
     stage = fields.String()
     administrator = fields.Dict(allow_none=True)
     merchant_count = fields.Integer()
+
+
+class AssessmentQuery(Schema):
+    as_of = fields.Date(metadata={"description": "YYYY-MM-DD, default today; not in the future"})
+    requested_amount = fields.Decimal(
+        as_string=True,
+        places=2,
+        validate=validate.Range(min=0, min_inclusive=False),
+        metadata={"description": "yuan; the answer then includes the granted amount"},
+    )
+
+
+class RuleSchema(Schema):
+    id = fields.String()
+    clause = fields.String(metadata={"description": "source clause, e.g. [003 §五(一)1(4)]"})
+    result = fields.String(metadata={"description": "pass, fail or refer"})
+    observed = fields.String(allow_none=True)
+    threshold = fields.String(allow_none=True)
+    message = fields.String()
+    missing = fields.List(fields.String())
+
+
+class LimitSchema(Schema):
+    formula = fields.String()
+    clause = fields.String()
+    inputs = fields.Dict(keys=fields.String(), values=fields.String())
+    candidates = fields.Dict(keys=fields.String(), values=fields.String())
+    binding = fields.String(allow_none=True)
+    amount = fields.String(metadata={"description": "yuan, decimal string"})
+    floored = fields.Boolean()
+    missing = fields.List(fields.String())
+
+
+class AssessmentSchema(Schema):
+    uscc = fields.String()
+    name = fields.String()
+    as_of = fields.String()
+    snapshot_as_of = fields.String(allow_none=True)
+    size_class = fields.String(allow_none=True)
+    size_explanation = fields.String()
+    decision = fields.String(metadata={"description": "eligible, refer or ineligible"})
+    tier = fields.String(metadata={"description": "key_supported, normal, cautious, prohibited"})
+    policy_version = fields.String()
+    rules = fields.List(fields.Nested(RuleSchema))
+    tier_rules = fields.List(fields.Nested(RuleSchema))
+    reference_limit = fields.Nested(LimitSchema)
+    granted = fields.Dict(allow_none=True)
+    missing = fields.List(fields.String())
+    coal_class = fields.Integer(allow_none=True)
