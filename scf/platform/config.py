@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from scf.platform.errors import ConfigurationError
@@ -27,7 +27,6 @@ class Settings:
     onboarding_max_bytes: int = 20 * 1024 * 1024
     onboarding_max_rows: int = 50_000
     bank_net_capital: str = "5000000000.00"
-    extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
     def from_env(
@@ -50,8 +49,6 @@ class Settings:
         if not url:
             url = f"sqlite:///{instance / 'scf.sqlite3'}"
         secret = str(overrides.pop("secret_key", env.get("SCF_SECRET_KEY", "")))
-        if not secret and not serving:
-            secret = secrets.token_urlsafe(48)
         if not secret and not serving:
             secret = secrets.token_urlsafe(48)
         if not secret:
