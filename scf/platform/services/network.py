@@ -69,8 +69,7 @@ def change_stamp(session: Session) -> tuple[object, ...]:
 
 def network_as_of(session: Session, as_of: dt.date) -> Network:
     """The network on ``as_of``, built once and reused until something it reads changes."""
-    bind = session.get_bind()
-    key = (str(bind.url), as_of, change_stamp(session))
+    key = (str(session.get_bind().engine.url), as_of, change_stamp(session))
     with _lock:
         cached = _cache.get(key)
         if cached is not None:
