@@ -9,17 +9,18 @@ published studies of Chinese guarantee networks find riskiest — are found dire
 from the edges, always in full. A mutual guarantee between two small or micro
 enterprises is a policy breach [003 §七(二)5].
 
-Computed per component, so the cost follows the circles, not the whole book.
+Computed per component, so the cost follows the circles, not the whole book. The
+cycles are enumerated by a depth-bounded search from each member through larger ids
+only (each cycle found once, from its smallest member) that stops at the limit:
+networkx's ``simple_cycles(length_bound=...)`` is exact too, but on a component of
+7,700 firms it took 40 s to yield its first hundred cycles (bench/network.py).
 """
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
-
-import networkx as nx
 
 from scf.credit.money import ZERO
 from scf.graph import data as d
@@ -66,6 +67,36 @@ def _rotate(cycle: list[Any]) -> tuple[int, ...]:
     return tuple(nodes[start:] + nodes[:start])
 
 
+def bounded_cycles(
+    network: Network, members: frozenset[int], length_bound: int, limit: int
+) -> list[tuple[int, ...]]:
+    """Simple cycles of at most ``length_bound`` edges inside ``members``, each once,
+    starting at its smallest member; at most ``limit`` of them, in search order."""
+    graph = network.guarantee_graph
+    successors = {m: sorted(int(n) for n in graph.successors(m) if n in members) for m in members}
+    found: list[tuple[int, ...]] = []
+    for start in sorted(members):
+        path = [start]
+        on_path = {start}
+        stack = [iter(successors[start])]
+        while stack:
+            following = next(stack[-1], None)
+            if following is None:
+                stack.pop()
+                on_path.discard(path.pop())
+                continue
+            if following == start:
+                if len(path) >= 2:
+                    found.append(tuple(path))
+                    if len(found) >= limit:
+                        return found
+            elif following > start and following not in on_path and len(path) < length_bound:
+                path.append(following)
+                on_path.add(following)
+                stack.append(iter(successors[following]))
+    return found
+
+
 def mutual_pairs(network: Network, members: frozenset[int]) -> tuple[tuple[int, int], ...]:
     graph = network.guarantee_graph
     return tuple(
@@ -109,11 +140,8 @@ def circle_of(
         for e in network.guarantees_given.get(m, [])
         if e.target_party is not None and e.target_party in members
     )
-    subgraph = network.guarantee_graph.subgraph(members)
-    found = itertools.islice(
-        nx.simple_cycles(subgraph, length_bound=policy.cycle_length_max), cycles_limit + 1
-    )
-    cycles = sorted({_rotate(c) for c in found}, key=lambda c: (len(c), c))
+    found = bounded_cycles(network, members, policy.cycle_length_max, cycles_limit + 1)
+    cycles = sorted(found, key=lambda c: (len(c), c))
     pairs = mutual_pairs(network, members)
     return GuaranteeCircle(
         members=tuple(sorted(members)),
