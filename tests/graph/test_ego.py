@@ -39,6 +39,7 @@ def test_radius_one_and_two_follow_edges_both_ways() -> None:
 def test_edge_kind_filter() -> None:
     ego = ego_network(star().network(), party_node(1), 2, kinds={d.GUARANTEES})
     assert set(ego.nodes) == {"p:1", "p:4", "p:5", "p:6"}
+    assert [e[2] for e in ego.edges] == [3, 4, 5, 6]  # the supplies_to edges are filtered out
 
 
 def test_hidden_node_is_a_stub_that_is_not_expanded() -> None:

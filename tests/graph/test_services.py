@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from scf.platform.auth.access import Actor
@@ -19,7 +20,11 @@ from scf.platform.services.exposure import (
     related_party_concentration_breaches,
     related_party_group_for,
 )
-from scf.platform.services.network_views import ego_network_view, exposure_report
+from scf.platform.services.network_views import (
+    ego_network_view,
+    exposure_report,
+    guarantee_circles_view,
+)
 from scf.platform.services.relationships import create_relationship, delete_relationship
 from tests.graph.db_book import AS_OF, DbBook, build
 
@@ -293,3 +298,44 @@ def test_ego_network_rejects_bad_radius_and_types(book: DbBook) -> None:
     with pytest.raises(ValidationFailed) as refused:
         ego_network_view(book.session, SYSTEM, book.uscc(1), AS_OF, kinds=["friends_with"])
     assert refused.value.errors == {"types": ["friends_with"]}
+
+
+def test_circle_with_a_member_outside_the_book_is_anonymised(book: DbBook) -> None:
+    # Firm 1 (branch A) and firm 4 (branch B) now guarantee each other: rm_a sees the
+    # circle, firm 4 as x1, and neither its amount nor the circle's totals.
+    create_relationship(
+        book.session,
+        SYSTEM,
+        kind="guarantees",
+        source=book.uscc(1),
+        target=book.uscc(4),
+        amount=Decimal("50000"),
+        valid_from=AS_OF,
+    )
+    (circle,) = guarantee_circles_view(book.session, book.actor("rm_a"), AS_OF)
+    assert [m["hidden"] for m in circle["members"]] == [False, True]
+    assert circle["mutual_pairs"] == [[book.uscc(1), "x1"]]
+    assert all(link["amount"] is None for link in circle["links"])
+    assert circle["exposure"] is None and circle["guaranteed_amount"] is None
+    assert "图测试企业4" not in str(circle)
+    (full,) = guarantee_circles_view(book.session, SYSTEM, AS_OF)
+    # 1,000,000 (4 -> 1 on GL1) + 50,000 (1 -> 4); exposure: firm 1's 600,000
+    assert full["guaranteed_amount"] == Decimal("1050000.00")
+    assert full["exposure"] == Decimal("600000.00")
+    assert guarantee_circles_view(book.session, book.actor("mkt"), AS_OF)[0]["members"][1] == {
+        "hidden": True,
+        "id": "x1",
+    }
+
+
+def test_openapi_documents_the_network_endpoints(client: FlaskClient) -> None:
+    spec = client.get("/api/v1/openapi.json").get_json()
+    for path in (
+        "/api/v1/relationships",
+        "/api/v1/relationships/{relationship_id}",
+        "/api/v1/network/{uscc}",
+        "/api/v1/exposure/{uscc}",
+        "/api/v1/guarantee-circles",
+        "/api/v1/stress",
+    ):
+        assert path in spec["paths"]
