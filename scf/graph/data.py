@@ -1,5 +1,8 @@
 """The plain facts a network is built from, as of one date (no ORM objects, no I/O).
 
+The many-row facts are ``NamedTuple``s: immutable like frozen dataclasses, but built
+ten times faster, which matters for half a million relationships.
+
 The platform (``scf.platform.services.network``) reads them from the database; tests
 and the benchmark write them by hand. Money is ``Decimal``; ratios are ``Decimal``
 (0.62, not 62). Ids are the database ids of parties, markets, groups, edges and loans.
@@ -10,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 # Party kinds (scf.platform.models.enums.PartyKind), repeated as text: this package
 # does not import the platform.
@@ -49,8 +53,7 @@ EDGE_KINDS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class PartyFacts:
+class PartyFacts(NamedTuple):
     """A party as the network needs it.
 
     ``net_assets`` is total assets − total liabilities from the latest snapshot on or
@@ -85,8 +88,7 @@ class GroupFacts:
     market_id: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class EdgeFacts:
+class EdgeFacts(NamedTuple):
     """A relationship in force on the as-of date; exactly one target is set."""
 
     id: int
@@ -100,8 +102,7 @@ class EdgeFacts:
     loan_id: int | None = None  # the loan a guarantee covers; None = all the borrower's loans
 
 
-@dataclass(frozen=True, slots=True)
-class LoanFacts:
+class LoanFacts(NamedTuple):
     """A loan drawn on or before the as-of date with its outstanding principal then.
 
     ``group_id``: the joint-guarantee group of its facility; ``programme_core``: the
@@ -118,8 +119,7 @@ class LoanFacts:
     programme_core: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ReceivableFacts:
+class ReceivableFacts(NamedTuple):
     """A receivable pledged to (or factored by) ``loan_id``: its debtor pays the loan back."""
 
     id: int
@@ -129,8 +129,7 @@ class ReceivableFacts:
     amount: Decimal
 
 
-@dataclass(frozen=True, slots=True)
-class GoodsPosition:
+class GoodsPosition(NamedTuple):
     """Goods under a warehouse receipt pledged to ``loan_id``, with the latest price."""
 
     receipt_id: int
