@@ -78,9 +78,24 @@ def actor() -> Actor:
 
 def init_app(app: Flask, csrf: CSRFProtect) -> None:
     api = ScfApi(app)
-    from scf.platform.api import auth_tokens, markets, parties, pricing
+    from scf.platform.api import (
+        auth_tokens,
+        markets,
+        network,
+        parties,
+        pricing,
+        relationships,
+    )
 
-    for module in (auth_tokens, markets, parties, pricing):
+    modules = (
+        auth_tokens,
+        markets,
+        parties,
+        pricing,
+        relationships,
+        network,
+    )
+    for module in modules:
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)
     app.extensions["scf_api"] = api

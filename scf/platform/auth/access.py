@@ -117,3 +117,34 @@ def require_role(actor: Actor, *roles: Role) -> None:
         return
     allowed = ", ".join(r.value for r in roles)
     raise Forbidden(f"无权执行此操作 (forbidden): requires one of {allowed}")
+
+
+def visible_party_ids(session: Session, actor: Actor) -> frozenset[int] | None:
+    """Ids of the parties ``actor`` may see, or None for everything (network views ask
+    node by node, so one set is cheaper than one query per node)."""
+    clause = party_filter(actor)
+    if clause is None:
+        return None
+    return frozenset(session.scalars(sa.select(Party.id).where(clause)))
+
+
+def party_by_reference(session: Session, actor: Actor, reference: str) -> Party:
+    """A visible party by its unified social credit code or, for persons, who have none,
+    its customer number (客户号); otherwise *not found*."""
+    query = sa.select(Party).where(
+        sa.or_(Party.uscc == reference, Party.customer_number == reference)
+    )
+    clause = party_filter(actor)
+    if clause is not None:
+        query = query.where(clause)
+    party = session.scalars(query.order_by(Party.id)).first()
+    if party is None:
+        raise NotFound(f"未找到主体 (party not found): {reference}")
+    return party
+
+
+def can_view_market_id(actor: Actor, market_id: int | None) -> bool:
+    """Markets and the groups inside them: a market administrator sees only their own."""
+    if actor.role is Role.MARKET_ADMINISTRATOR:
+        return market_id is not None and market_id == actor.market_id
+    return True

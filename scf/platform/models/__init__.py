@@ -27,6 +27,7 @@ from scf.platform.models.monitoring import (
     SchedulerLease,
 )
 from scf.platform.models.network import JointGuaranteeGroup, Market, Programme, Relationship
+from scf.platform.models.network_changes import NetworkChange
 from scf.platform.models.parties import Branch, FinancialSnapshot, Party
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "JointGuaranteeGroup",
     "Loan",
     "Market",
+    "NetworkChange",
     "OnboardingBatch",
     "Party",
     "Programme",

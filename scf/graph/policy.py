@@ -1,0 +1,62 @@
+"""The network's policy parameters, read once from the dated policy (``network.yaml``
+and the guarantor, goods families) into one typed value."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from scf.credit.policy import Policy
+
+
+@dataclass(frozen=True)
+class NetworkPolicy:
+    version: str
+    shareholding_min: Decimal
+    single_customer_max: Decimal
+    related_party_group_max: Decimal
+    cycle_length_max: int
+    circle_refer_size_above: int
+    recovery_rate: Decimal
+    capacity_enterprise: Decimal
+    capacity_administrator: Decimal
+    capacity_guarantee_company: Decimal
+    capacity_household: Decimal
+    pledge_rate: Decimal
+    liquidation_ratio: Decimal
+    refs: Mapping[str, str] = field(compare=False)
+
+    @classmethod
+    def of(cls, policy: Policy) -> NetworkPolicy:
+        names = {
+            "shareholding_min": "related_party.shareholding_min",
+            "single_customer_max": "concentration.single_customer_max",
+            "related_party_group_max": "concentration.related_party_group_max",
+            "cycle_length_max": "guarantee_circle.cycle_length_max",
+            "circle_refer_size_above": "guarantee_circle.refer_size_above",
+            "recovery_rate": "stress.recovery_rate",
+            "capacity_enterprise": "guarantor.capacity_to_net_assets.enterprise",
+            "capacity_administrator": "guarantor.administrator_guarantees_to_net_assets_max",
+            "capacity_guarantee_company": "guarantor.capacity_to_net_assets.guarantee_company",
+            "capacity_household": "guarantor.capacity_to_net_assets.household",
+            "pledge_rate": "goods.pledge_rate.general",
+            "liquidation_ratio": "goods.liquidation_ratio",
+        }
+        values = {field: policy.decimal(name) for field, name in names.items()}
+        return cls(
+            version=policy.version,
+            shareholding_min=values["shareholding_min"],
+            single_customer_max=values["single_customer_max"],
+            related_party_group_max=values["related_party_group_max"],
+            cycle_length_max=int(values["cycle_length_max"]),
+            circle_refer_size_above=int(values["circle_refer_size_above"]),
+            recovery_rate=values["recovery_rate"],
+            capacity_enterprise=values["capacity_enterprise"],
+            capacity_administrator=values["capacity_administrator"],
+            capacity_guarantee_company=values["capacity_guarantee_company"],
+            capacity_household=values["capacity_household"],
+            pledge_rate=values["pledge_rate"],
+            liquidation_ratio=values["liquidation_ratio"],
+            refs={field: policy.ref(name) for field, name in names.items()},
+        )

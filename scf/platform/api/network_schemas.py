@@ -1,0 +1,294 @@
+"""Schemas of the network API: relationships, ego network, exposure, circles, stress.
+Money and ratios travel as decimal strings; JSON numbers are read as exact decimals
+(``scf.platform.json``), never floats."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+from scf.graph.data import EDGE_KINDS
+from scf.platform.api.schemas import money_field
+
+
+def ratio_field(**kwargs: Any) -> fields.Decimal:
+    return fields.Decimal(as_string=True, **kwargs)
+
+
+class AsOfQuery(Schema):
+    as_of = fields.Date(metadata={"description": "YYYY-MM-DD; default today"})
+
+
+class RelationshipIn(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(EDGE_KINDS))
+    source = fields.String(required=True, metadata={"description": "USCC, or customer number"})
+    target = fields.String(metadata={"description": "party: USCC or customer number"})
+    target_market = fields.String(
+        metadata={"description": "market code (member_of_market, administers)"}
+    )
+    target_group = fields.String(metadata={"description": "joint-guarantee group code"})
+    amount = fields.Decimal(as_string=True, places=2, allow_none=True)
+    percentage = fields.Decimal(
+        as_string=True, allow_none=True, metadata={"description": "ratio 0..1"}
+    )
+    valid_from = fields.Date(allow_none=True)
+    valid_to = fields.Date(allow_none=True)
+    loan = fields.String(allow_none=True, metadata={"description": "loan code a guarantee covers"})
+    note = fields.String(allow_none=True, validate=validate.Length(max=500))
+
+
+class RelationshipOut(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    source = fields.String(allow_none=True)
+    target = fields.String(allow_none=True)
+    target_market = fields.String(allow_none=True)
+    target_group = fields.String(allow_none=True)
+    amount = money_field(allow_none=True)
+    percentage = ratio_field(allow_none=True)
+    valid_from = fields.Date(allow_none=True)
+    valid_to = fields.Date(allow_none=True)
+    loan = fields.String(allow_none=True)
+    note = fields.String(allow_none=True)
+
+
+class RelationshipQuery(AsOfQuery):
+    party = fields.String(required=True, metadata={"description": "USCC of the party"})
+    kind = fields.String(validate=validate.OneOf(EDGE_KINDS))
+
+
+class DeleteQuery(Schema):
+    ended_on = fields.Date(metadata={"description": "end the relationship on this date instead"})
+
+
+class EgoQuery(AsOfQuery):
+    radius = fields.Integer(load_default=2, validate=validate.Range(1, 3))
+    types = fields.String(
+        metadata={"description": "comma-separated edge kinds, e.g. guarantees,controls"}
+    )
+    max_nodes = fields.Integer(load_default=300, validate=validate.Range(1, 2000))
+
+
+class EgoNodeSchema(Schema):
+    id = fields.String()
+    hidden = fields.Boolean()
+    label = fields.String()
+    type = fields.String()
+    depth = fields.Integer()
+    in_circle = fields.Boolean()
+    uscc = fields.String(allow_none=True)
+    roles = fields.List(fields.String())
+    size_class = fields.String(allow_none=True)
+    delinquency_class = fields.String(allow_none=True)
+    open_alerts = fields.Integer()
+    exposure = money_field()
+
+
+class EgoEdgeSchema(Schema):
+    id = fields.String()
+    relationship_id = fields.Integer()
+    source = fields.String()
+    target = fields.String()
+    kind = fields.String()
+    amount = money_field(allow_none=True)
+    percentage = ratio_field(allow_none=True)
+    in_circle = fields.Boolean()
+
+
+class EgoSchema(Schema):
+    center = fields.String()
+    as_of = fields.Date()
+    radius = fields.Integer()
+    types = fields.List(fields.String(), allow_none=True)
+    truncated = fields.Boolean()
+    nodes = fields.List(fields.Nested(EgoNodeSchema))
+    edges = fields.List(fields.Nested(EgoEdgeSchema))
+
+
+class NetworkMemberSchema(Schema):
+    hidden = fields.Boolean()
+    id = fields.String()
+    uscc = fields.String(allow_none=True)
+    name = fields.String()
+    size_class = fields.String(allow_none=True)
+    exposure = money_field()
+    balance = money_field()
+    max_liability = money_field()
+
+
+class OwnExposureSchema(Schema):
+    exposure = money_field()
+    loans = fields.Integer()
+    limit_amount = money_field()
+    headroom = money_field()
+
+
+class RelatedPartyGroupSchema(Schema):
+    id = fields.String()
+    members = fields.List(fields.Nested(NetworkMemberSchema))
+    exposure = money_field()
+    net_capital = money_field()
+    ratio = ratio_field()
+    limit_ratio = ratio_field()
+    limit_amount = money_field()
+    headroom = money_field()
+    breached = fields.Boolean()
+    clause = fields.String()
+
+
+class JointGuaranteeExposureSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+    members = fields.List(fields.Nested(NetworkMemberSchema))
+    total = money_field()
+
+
+class ChainExposureSchema(Schema):
+    own = money_field()
+    receivable_financing = money_field()
+    dealer_financing = money_field()
+    total = money_field()
+    loans = fields.Integer()
+
+
+class MarketExposureSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+    merchants = fields.Integer()
+    merchant_exposure = money_field()
+    administrator_exposure = money_field()
+    total = money_field()
+    guarantees_used = money_field()
+    guarantee_capacity = money_field(allow_none=True)
+    capacity_ratio = ratio_field(allow_none=True)
+    capacity_breached = fields.Boolean()
+    clause = fields.String()
+
+
+class ExposureSchema(Schema):
+    uscc = fields.String(allow_none=True)
+    name = fields.String()
+    as_of = fields.Date()
+    policy_version = fields.String()
+    headroom = money_field(metadata={"description": "lower of the own and group headroom"})
+    own = fields.Nested(OwnExposureSchema)
+    related_party_group = fields.Nested(RelatedPartyGroupSchema)
+    joint_guarantee_groups = fields.List(fields.Nested(JointGuaranteeExposureSchema))
+    chain = fields.Nested(ChainExposureSchema, allow_none=True)
+    market = fields.List(fields.Nested(MarketExposureSchema), allow_none=True)
+
+
+class CircleQuery(AsOfQuery):
+    min_size = fields.Integer(load_default=2, validate=validate.Range(2, 1000))
+
+
+class CircleLinkSchema(Schema):
+    relationship_id = fields.Integer()
+    guarantor = fields.String()
+    borrower = fields.String()
+    amount = money_field(allow_none=True)
+
+
+class CircleBreachSchema(Schema):
+    rule = fields.String()
+    clause = fields.String()
+    parties = fields.List(fields.String())
+
+
+class CircleSchema(Schema):
+    id = fields.String()
+    size = fields.Integer()
+    members = fields.List(fields.Nested(NetworkMemberSchema))
+    links = fields.List(fields.Nested(CircleLinkSchema))
+    cycles = fields.List(fields.List(fields.String()))
+    cycles_truncated = fields.Boolean()
+    mutual_pairs = fields.List(fields.List(fields.String()))
+    triangles = fields.List(fields.List(fields.String()))
+    breaches = fields.List(fields.Nested(CircleBreachSchema))
+    guaranteed_amount = money_field(allow_none=True)
+    exposure = money_field(allow_none=True)
+
+
+class StressIn(Schema):
+    as_of = fields.Date()
+    defaults = fields.List(fields.String(), load_default=list)
+    shocks = fields.Dict(
+        keys=fields.String(),
+        values=fields.Decimal(),
+        load_default=dict,
+        metadata={"description": 'commodity -> relative change, e.g. {"steel_rebar": "-0.20"}'},
+    )
+
+
+class StressPartySchema(Schema):
+    uscc = fields.String(allow_none=True)
+    name = fields.String()
+    reason = fields.String()
+    called = money_field()
+    capacity = money_field(allow_none=True)
+    explanation = fields.String()
+
+
+class StressLoanSchema(Schema):
+    loan = fields.String()
+    borrower = fields.String()
+    exposure = money_field()
+    reason = fields.String()
+    explanation = fields.String()
+
+
+class StressCallSchema(Schema):
+    guarantor = fields.String()
+    loan = fields.String()
+    amount = money_field()
+    via = fields.String()
+
+
+class StressRoundSchema(Schema):
+    round = fields.Integer()
+    parties = fields.List(fields.Nested(StressPartySchema))
+    loans = fields.List(fields.Nested(StressLoanSchema))
+    calls = fields.List(fields.Nested(StressCallSchema))
+    exposure_at_default = money_field()
+    called_amount = money_field()
+
+
+class GoodsBreachSchema(Schema):
+    loan = fields.String()
+    borrower = fields.String()
+    status = fields.String()
+    market_value = money_field()
+    lending_value = money_field()
+    exposure = money_field()
+
+
+class StressLossSchema(Schema):
+    loan = fields.String()
+    borrower = fields.String()
+    exposure = money_field()
+    collateral_cover = money_field()
+    guarantee_cover = money_field()
+    uncovered = money_field()
+    loss = money_field()
+
+
+class StressScenarioSchema(Schema):
+    defaults = fields.List(fields.String())
+    shocks = fields.Dict(keys=fields.String(), values=ratio_field())
+
+
+class StressSchema(Schema):
+    as_of = fields.Date()
+    policy_version = fields.String()
+    recovery_rate = ratio_field()
+    scenario = fields.Nested(StressScenarioSchema)
+    rounds = fields.List(fields.Nested(StressRoundSchema))
+    goods_breaches = fields.List(fields.Nested(GoodsBreachSchema))
+    losses = fields.List(fields.Nested(StressLossSchema))
+    affected_parties = fields.Integer()
+    affected_loans = fields.Integer()
+    exposure_at_default = money_field()
+    collateral_cover = money_field()
+    guarantee_cover = money_field()
+    total_loss = money_field()
