@@ -61,15 +61,20 @@ def assess(
     *,
     requested_amount: Decimal | None = None,
     policy: Policy | None = None,
+    network_rules: tuple[RuleResult, ...] = (),
 ) -> Assessment:
-    """Admission, tier and reference limit as of ``as_of`` [003 §五, §八]."""
+    """Admission, tier and reference limit as of ``as_of`` [003 §五, §八].
+
+    ``network_rules`` are the checks only the network can make (concentration of the
+    related-party group, guarantee circles, guarantor capacity: ``scf.graph.rules``);
+    they count in the decision like any other rule."""
     policy = policy if policy is not None else load_policy(as_of)
     validate(facts, as_of, policy)
     size_result = None
     size_rule = None
     if facts.party_type == "enterprise":
         size_result, size_rule = size_class_allowed(facts, policy)
-    rules = admission_rules(facts, as_of, policy, size_rule)
+    rules = admission_rules(facts, as_of, policy, size_rule) + network_rules
     tier, reasons = tier_of(facts, policy)
     decision = "ineligible" if tier == "prohibited" else decide(rules)
     limit = reference_limit(facts, policy)

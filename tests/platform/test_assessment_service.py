@@ -49,6 +49,10 @@ PLANTED = [
     ("P0614", "ineligible", "operator_age_18_to_65", "fail"),
     ("P0638", "ineligible", "household_net_assets_at_least_minimum", "fail"),
     ("P0710", "refer", "local_residence_and_fixed_home", "refer"),
+    # the network's checks count in the decision (scf.graph.rules)
+    ("P0308", "ineligible", "no_mutual_guarantee_between_small_firms", "fail"),
+    ("P1010", "refer", "guarantee_circle_size_within_limit", "refer"),
+    ("P0492", "refer", "no_guarantee_triangle", "refer"),
 ]
 
 

@@ -4,8 +4,9 @@ The credit engine (``scf.credit.assessment.assess``) decides; this module only
 gathers its facts: the party's kind, industry and founding date, the latest
 financial snapshot on or before ``as_of`` (never a later one, so a decision made
 last year is reproduced from last year's figures), and what the network says about
-programme membership. Nothing missing is filled in: the engine refers the case and
-names the field.
+programme membership, and the checks only the network can make (related-party
+concentration, guarantee circles, guarantor capacity). Nothing missing is filled in:
+the engine refers the case and names the field.
 
 Individual businesses (个体工商户) keep their figures in the same snapshot columns:
 ``total_liabilities`` is the household and entity debt, and
@@ -29,6 +30,7 @@ from scf.platform.auth.access import Actor, visible_party
 from scf.platform.errors import ValidationFailed
 from scf.platform.models import FinancialSnapshot, Party, Programme, Relationship
 from scf.platform.models.enums import PartyKind, ProgrammeKind, RelationshipKind
+from scf.platform.services.exposure import network_rules_for
 
 ASSESSABLE: dict[PartyKind, PartyType] = {
     PartyKind.ENTERPRISE: "enterprise",
@@ -193,7 +195,13 @@ def assess_loaded_party(
     snapshot = latest_snapshot(session, party.id, as_of)
     facts = firm_facts(session, party, snapshot, as_of)
     try:
-        result = assess(facts, as_of, requested_amount=requested_amount, policy=load_policy(as_of))
+        result = assess(
+            facts,
+            as_of,
+            requested_amount=requested_amount,
+            policy=load_policy(as_of),
+            network_rules=network_rules_for(session, party.id, as_of),
+        )
     except FactsError as error:
         raise ValidationFailed(str(error), errors={error.field: [error.reason]}) from None
     return PartyAssessment(party, None if snapshot is None else snapshot.as_of, result)
