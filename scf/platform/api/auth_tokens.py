@@ -10,8 +10,7 @@ from marshmallow import Schema, fields
 
 from scf.platform.api import make_blueprint
 from scf.platform.api.problems import problem
-from scf.platform.auth.tokens import revoke_token
-from scf.platform.services.users import LoginRefused, authenticate, token_for
+from scf.platform.services.users import LoginRefused, authenticate, revoke, token_for
 from scf.platform.web_session import db_session
 
 blp = make_blueprint("auth_tokens", "/auth/tokens", "API tokens for integrations")
@@ -53,10 +52,10 @@ class Tokens(MethodView):
 
     @blp.response(204)
     def delete(self) -> Any:
-        """Revoke the bearer token sent in the Authorization header."""
+        """Revoke the bearer token sent in the Authorization header (it stops working at once)."""
         header = request.headers.get("Authorization", "")
         session = db_session()
-        if header.startswith("Bearer ") and revoke_token(session, header[7:].strip()):
+        if header.startswith("Bearer ") and revoke(session, header[7:].strip()):
             session.commit()
             return None
         return problem(404, "未找到 (not found)", "令牌不存在或已撤销 (unknown or revoked token)")
