@@ -33,7 +33,7 @@ from scf.platform.auth.access import (
 from scf.platform.errors import ValidationFailed
 from scf.platform.models import Loan, Market, Party, Relationship
 from scf.platform.models.enums import LoanStatus, RelationshipKind
-from scf.platform.services.assessment import assess_loaded_party
+from scf.platform.services.assessment import assess_loaded_party, check_as_of
 from scf.platform.services.loan_book import days_past_due, outstanding_principal
 from scf.platform.services.markets import MarketView, list_markets
 
@@ -120,6 +120,7 @@ def market_merchants(
 ) -> tuple[int, list[MerchantStatus]]:
     """A page of the market's merchants (by name), each with its status on ``as_of``."""
     visible_market(session, actor, market_id)
+    check_as_of(as_of)
     query = sa.select(Party).where(Party.id.in_(_merchants(market_id, as_of)))
     clause = party_filter(actor)
     if clause is not None:
@@ -160,6 +161,7 @@ def market_loans(
 ) -> LoanBook:
     """Loans of the market's parties drawn by ``as_of``, most overdue first, with totals."""
     visible_market(session, actor, market_id)
+    check_as_of(as_of)
     query = (
         sa.select(Loan, Party)
         .join(Party, Party.id == Loan.party_id)
@@ -187,6 +189,7 @@ def market_loans(
 def loan_detail(session: Session, actor: Actor, loan_id: int, as_of: dt.date) -> LoanLine:
     """One loan by id, if its borrower is visible to ``actor`` (else *not found*)."""
     loan = visible_loan(session, actor, loan_id)
+    check_as_of(as_of)
     borrower = session.get(Party, loan.party_id)
     assert borrower is not None
     return loan_line(loan, borrower, as_of)

@@ -105,7 +105,9 @@ def create_user(
     market = None
     if role_value is Role.MARKET_ADMINISTRATOR:
         if not market_code:
-            errors["market"] = ["市场管理方必须指定市场 (a market administrator needs a market, --market)"]
+            errors["market"] = [
+                "市场管理方必须指定市场 (a market administrator needs a market, --market)"
+            ]
         else:
             market = _market(session, market_code, errors)
     try:
@@ -161,7 +163,9 @@ def change_role(
         if market_code:
             market = _market(session, market_code, errors)
         elif user.market_id is None:
-            errors["market"] = ["市场管理方必须指定市场 (a market administrator needs a market, --market)"]
+            errors["market"] = [
+                "市场管理方必须指定市场 (a market administrator needs a market, --market)"
+            ]
     if errors:
         raise ValidationFailed("角色变更有误 (invalid role change)", errors=errors)
     assert role_value is not None
