@@ -29,18 +29,18 @@ class BranchView:
 def list_branches(session: Session, actor: Actor) -> list[BranchView]:
     """Every branch with how many users and parties belong to it."""
     require_role(actor, Role.ADMIN, Role.RISK_OFFICER)
-    users = dict(
-        session.execute(sa.select(User.branch_id, sa.func.count(User.id)).group_by(User.branch_id))
-        .tuples()
-        .all()
-    )
-    parties = dict(
-        session.execute(
+    users: dict[int | None, int] = {
+        branch_id: count
+        for branch_id, count in session.execute(
+            sa.select(User.branch_id, sa.func.count(User.id)).group_by(User.branch_id)
+        )
+    }
+    parties: dict[int | None, int] = {
+        branch_id: count
+        for branch_id, count in session.execute(
             sa.select(Party.branch_id, sa.func.count(Party.id)).group_by(Party.branch_id)
         )
-        .tuples()
-        .all()
-    )
+    }
     return [
         BranchView(b, users.get(b.id, 0), parties.get(b.id, 0))
         for b in session.scalars(sa.select(Branch).order_by(Branch.name))

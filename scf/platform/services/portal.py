@@ -175,7 +175,7 @@ def market_loans(
     clause = loan_filter(actor)
     if clause is not None:
         query = query.where(clause)
-    lines = [loan_line(loan, party, as_of) for loan, party in session.execute(query).tuples()]
+    lines = [loan_line(loan, party, as_of) for loan, party in session.execute(query)]
     lines.sort(key=lambda line: (-line.days_past_due, line.loan.code))
     return LoanBook(
         lines=lines[offset : offset + limit],
