@@ -17,6 +17,8 @@ pytestmark = pytest.mark.browser
 
 def test_market_administrator_sees_only_their_market(visit: Visit) -> None:
     page = visit.page
+    visit.go("/login")
+    visit.shot("login")
     visit.log_in("mkt_steel")
     assert page.url.endswith("/portal/markets/1")
     assert page.inner_text("h1").startswith("石家庄冀运钢材市场")
@@ -57,6 +59,9 @@ def test_relationship_manager_finds_a_firm_and_reads_its_assessment(visit: Visit
     assert "[003 §五(一)1(4)]" in assessment and "1,035,704.91" in assessment
     assert re.search(r"hebei-2012@\S+#[0-9a-f]{8}", assessment)
     visit.shot("party_page")
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: one column, no overflow
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    visit.shot("party_page_phone")
     assert not visit.errors
 
 

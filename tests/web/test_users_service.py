@@ -105,8 +105,9 @@ def test_assign_market_only_to_market_administrators(
         role="market_administrator",
         market_code="M001",
     )
-    moved = users.assign_market(db_session, admin, "mkt", "2")  # by id works too
-    assert moved.market_id == world["markets"][1].id
+    second = world["markets"][1]
+    moved = users.assign_market(db_session, admin, "mkt", str(second.id))  # by id works too
+    assert moved.market_id == second.id
     entry = audit_of(db_session, "user.assign_market")
     assert entry.before is not None and entry.after is not None
     assert (entry.before["market"], entry.after["market"]) == ("M001", "M002")

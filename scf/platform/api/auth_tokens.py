@@ -31,6 +31,7 @@ class TokenSchema(Schema):
 class Tokens(MethodView):
     @blp.arguments(Credentials)
     @blp.response(201, TokenSchema)
+    @blp.alt_response(401, description="wrong username or password, or account locked")
     def post(self, credentials: dict[str, str]) -> Any:
         """Issue a bearer token (valid for the configured hours)."""
         settings = current_app.extensions["scf_settings"]
@@ -51,6 +52,7 @@ class Tokens(MethodView):
         return {"token": token, "token_type": "Bearer", "expires_at": expires_at}
 
     @blp.response(204)
+    @blp.alt_response(404, description="unknown or already revoked token")
     def delete(self) -> Any:
         """Revoke the bearer token sent in the Authorization header (it stops working at once)."""
         header = request.headers.get("Authorization", "")
