@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint typecheck bench clean
+.PHONY: install demo test lint typecheck bench clean i18n i18n-compile
 
 install: $(STAMP)
 
@@ -13,6 +13,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+# Interface languages: Chinese is the source; English is translated in messages.po.
+# `make i18n` extracts the strings, merges them into the catalog and compiles it (commit both
+# the .po and the .mo); `make i18n-compile` only compiles.
+TRANSLATIONS := scf/platform/translations
+
+i18n: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--project scf --copyright-holder scf -o $(TRANSLATIONS)/messages.pot scf/platform
+	$(BIN)/pybabel update --no-fuzzy-matching -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
+	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS)
+
+i18n-compile: install
+	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS)
 
 demo: install
 	$(BIN)/scf demo

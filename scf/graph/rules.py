@@ -132,6 +132,17 @@ def guarantor_capacity_rule(
     )
 
 
+def borrower_rules(
+    network: Network, party_id: int, policy: NetworkPolicy, net_capital: Decimal
+) -> tuple[RuleResult, ...]:
+    """The checks that count in a borrower's admission: concentration and circles. A
+    guarantor's capacity is checked when it is proposed as guarantor, not here."""
+    return (
+        *concentration_rules(network, party_id, policy, net_capital),
+        *circle_rules(network, party_id, policy),
+    )
+
+
 def network_rules(
     network: Network,
     party_id: int,
@@ -140,8 +151,8 @@ def network_rules(
     *,
     additional_guarantee: Decimal = ZERO,
 ) -> tuple[RuleResult, ...]:
+    """Every graph-aware check of a party, as borrower and as guarantor."""
     return (
-        *concentration_rules(network, party_id, policy, net_capital),
-        *circle_rules(network, party_id, policy),
+        *borrower_rules(network, party_id, policy, net_capital),
         guarantor_capacity_rule(network, party_id, policy, additional_guarantee),
     )

@@ -175,3 +175,17 @@ def test_concentration_rules_fail_over_the_limits() -> None:
     assert rules["related_party_group_concentration_within_limit"].observed == (
         "1400.01 (14.0001%, 2 members)"
     )
+
+
+def test_a_borrowers_admission_does_not_judge_it_as_guarantor() -> None:
+    """Guarantor capacity refuses a party *as guarantor* [003 §七(二)2]; it is not one of
+    the checks that count in the party's own admission as borrower."""
+    from scf.graph.rules import borrower_rules
+
+    network = mutual_pair().network()
+    assert "guarantor_within_capacity" not in rules_by_id(
+        borrower_rules(network, 1, POLICY, NET_CAPITAL)
+    )
+    assert "guarantor_within_capacity" in rules_by_id(
+        network_rules(network, 1, POLICY, NET_CAPITAL)
+    )

@@ -10,8 +10,7 @@ from marshmallow import Schema, fields
 
 from scf.platform.api import make_blueprint
 from scf.platform.api.problems import problem
-from scf.platform.auth.tokens import revoke_token
-from scf.platform.services.users import LoginRefused, authenticate, token_for
+from scf.platform.services.users import LoginRefused, authenticate, revoke, token_for
 from scf.platform.web_session import db_session
 
 blp = make_blueprint("auth_tokens", "/auth/tokens", "API tokens for integrations")
@@ -32,6 +31,7 @@ class TokenSchema(Schema):
 class Tokens(MethodView):
     @blp.arguments(Credentials)
     @blp.response(201, TokenSchema)
+    @blp.alt_response(401, description="wrong username or password, or account locked")
     def post(self, credentials: dict[str, str]) -> Any:
         """Issue a bearer token (valid for the configured hours)."""
         settings = current_app.extensions["scf_settings"]
@@ -52,11 +52,12 @@ class Tokens(MethodView):
         return {"token": token, "token_type": "Bearer", "expires_at": expires_at}
 
     @blp.response(204)
+    @blp.alt_response(404, description="unknown or already revoked token")
     def delete(self) -> Any:
-        """Revoke the bearer token sent in the Authorization header."""
+        """Revoke the bearer token sent in the Authorization header (it stops working at once)."""
         header = request.headers.get("Authorization", "")
         session = db_session()
-        if header.startswith("Bearer ") and revoke_token(session, header[7:].strip()):
+        if header.startswith("Bearer ") and revoke(session, header[7:].strip()):
             session.commit()
             return None
         return problem(404, "未找到 (not found)", "令牌不存在或已撤销 (unknown or revoked token)")

@@ -14,7 +14,7 @@ from scf.platform.services.assessment import assess_party
 from scf.platform.services.parties import list_parties, roles_of
 from scf.platform.web_session import db_session
 
-blp = make_blueprint("parties", "/parties", "Parties of the network (主体)")
+blp = make_blueprint("api_parties", "/parties", "Parties of the network (主体)")
 
 
 @blp.route("")

@@ -86,3 +86,37 @@ class AssessmentSchema(Schema):
     granted = fields.Dict(allow_none=True)
     missing = fields.List(fields.String())
     coal_class = fields.Integer(allow_none=True)
+
+
+class AsOfQuery(Schema):
+    as_of = fields.Date(metadata={"description": "YYYY-MM-DD; today when absent"})
+
+
+class MerchantStatusSchema(Schema):
+    uscc = fields.String()
+    name = fields.String()
+    kind = fields.String()
+    decision = fields.String(allow_none=True)
+    tier = fields.String(allow_none=True)
+    reference_limit = money_field(allow_none=True)
+    policy_version = fields.String(allow_none=True)
+    note = fields.String(allow_none=True, metadata={"description": "why there is no assessment"})
+
+
+class PartyRefSchema(Schema):
+    uscc = fields.String(allow_none=True)
+    name = fields.String()
+
+
+class LoanLineSchema(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    borrower = fields.Nested(PartyRefSchema)
+    product = fields.String()
+    principal = money_field()
+    outstanding = money_field()
+    drawn_on = fields.Date()
+    maturity_date = fields.Date()
+    status = fields.String()
+    days_past_due = fields.Integer()
+    delinquency_class = fields.String()

@@ -4,7 +4,9 @@ Rules:
 - administrators and risk officers see every party;
 - a relationship manager sees the parties assigned to them and to their branch;
 - a market administrator sees their own market: its merchants and its administrator,
-  nothing else, whatever id they type;
+  their loans, nothing else, whatever id they type;
+- a loan is visible with its borrower;
+- only administrators manage users, branches and assignments;
 - the command line and the scheduler act as the system, which sees everything.
 
 A party that exists but is not visible is reported as *not found*, so that an id
@@ -20,7 +22,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from scf.platform.errors import Forbidden, NotFound
-from scf.platform.models import Market, Party, Relationship, User
+from scf.platform.models import Loan, Market, Party, Relationship, User
 from scf.platform.models.enums import RelationshipKind, Role
 
 
@@ -79,6 +81,37 @@ def party_filter(actor: Actor) -> ColumnElement[bool] | None:
     return sa.false()
 
 
+def visible_among(session: Session, actor: Actor, party_ids: set[int]) -> set[int]:
+    """Which of ``party_ids`` the actor may see (to name a counterparty or leave it masked)."""
+    if not party_ids:
+        return set()
+    query = sa.select(Party.id).where(Party.id.in_(party_ids))
+    clause = party_filter(actor)
+    if clause is not None:
+        query = query.where(clause)
+    return set(session.scalars(query))
+
+
+def loan_filter(actor: Actor) -> ColumnElement[bool] | None:
+    """A WHERE clause on ``Loan``: the loans of the parties the actor may see."""
+    clause = party_filter(actor)
+    if clause is None:
+        return None
+    return Loan.party_id.in_(sa.select(Party.id).where(clause))
+
+
+def visible_loan(session: Session, actor: Actor, loan_id: int) -> Loan:
+    """The loan with this id if its borrower is visible to ``actor``; otherwise *not found*."""
+    query = sa.select(Loan).where(Loan.id == loan_id)
+    clause = loan_filter(actor)
+    if clause is not None:
+        query = query.where(clause)
+    loan = session.scalar(query)
+    if loan is None:
+        raise NotFound(f"未找到贷款 (loan not found): {loan_id}")
+    return loan
+
+
 def market_filter(actor: Actor) -> ColumnElement[bool] | None:
     if actor.role is Role.MARKET_ADMINISTRATOR:
         return Market.id == actor.market_id
@@ -104,11 +137,24 @@ def visible_party(session: Session, actor: Actor, uscc: str) -> Party:
     return party
 
 
+def can_view_market(actor: Actor, market_id: int) -> bool:
+    """A market administrator sees only their own market; everyone else sees every market."""
+    return actor.role is not Role.MARKET_ADMINISTRATOR or actor.market_id == market_id
+
+
 def visible_market(session: Session, actor: Actor, market_id: int) -> Market:
     market = session.get(Market, market_id)
-    if market is None or (actor.role is Role.MARKET_ADMINISTRATOR and actor.market_id != market_id):
+    if market is None or not can_view_market(actor, market_id):
         raise NotFound(f"未找到市场 (market not found): {market_id}")
     return market
+
+
+BANK_STAFF = (Role.ADMIN, Role.RISK_OFFICER, Role.RELATIONSHIP_MANAGER)
+
+
+def require_bank_staff(actor: Actor) -> None:
+    """The bank's own people (not market administrators): policy, network, markets overview."""
+    require_role(actor, *BANK_STAFF)
 
 
 def require_role(actor: Actor, *roles: Role) -> None:

@@ -38,9 +38,23 @@ def user_for_token(session: Session, token: str) -> User | None:
     return user if user is not None and user.active else None
 
 
-def revoke_token(session: Session, token: str) -> bool:
+def revoke_token(session: Session, token: str) -> ApiToken | None:
+    """Revoke one token; the row revoked, or None if unknown or already revoked."""
     row = session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(token)))
     if row is None or row.revoked_at is not None:
-        return False
+        return None
     row.revoked_at = utcnow()
-    return True
+    return row
+
+
+def revoke_all_tokens(session: Session, user: User) -> int:
+    """Revoke every live token of ``user`` (deactivation, password reset); how many."""
+    now = utcnow()
+    rows = session.scalars(
+        sa.select(ApiToken).where(
+            ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None), ApiToken.expires_at > now
+        )
+    ).all()
+    for row in rows:
+        row.revoked_at = now
+    return len(rows)

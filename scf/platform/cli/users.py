@@ -1,7 +1,13 @@
-"""``scf users create``: the password is read from standard input, never from an argument."""
+"""``scf users``: what an administrator does on the administration pages, for operators.
+
+Passwords are read from standard input (one line, or a hidden prompt on a terminal),
+never from an argument, which would show in ``ps`` and the shell history. The
+command line acts as the system; every change is audited like a page's.
+"""
 
 from __future__ import annotations
 
+import json
 import sys
 
 import click
@@ -9,6 +15,14 @@ import click
 from scf.platform.auth.access import Actor
 from scf.platform.cli import app_session
 from scf.platform.models.enums import Role
+
+CLI = Actor.system("cli")
+
+
+def read_password() -> str:
+    if sys.stdin.isatty():
+        return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+    return sys.stdin.readline().rstrip("\n")
 
 
 @click.group()
@@ -28,14 +42,11 @@ def create(
     """Create a user; the password is read from standard input (one line)."""
     from scf.platform.services.users import create_user
 
-    if sys.stdin.isatty():
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    else:
-        password = sys.stdin.readline().rstrip("\n")
+    password = read_password()
     with app_session() as session:
         user = create_user(
             session,
-            Actor.system("cli"),
+            CLI,
             username=username,
             password=password,
             role=role,
@@ -45,3 +56,101 @@ def create(
         )
         session.commit()
         click.echo(f"已创建用户 (user created): {user.username} ({user.role.value})")
+
+
+@users.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def list_command(as_json: bool) -> None:
+    """List users with role, market, branch and whether they are active."""
+    from scf.platform.services.users import list_users, user_record
+
+    with app_session() as session:
+        rows = [user_record(session, u) for u in list_users(session, CLI)]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        state = "active" if row["active"] else "INACTIVE"
+        click.echo(
+            f"{row['username']:<16} {row['role']:<22} {row['market'] or '-':<6} "
+            f"{row['branch'] or '-':<10} {state}  {row['display_name']}"
+        )
+    click.echo(f"共 {len(rows)} 个用户 (users)")
+
+
+@users.command("set-role")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--market", help="Market id or code, when the new role is market_administrator.")
+def set_role(username: str, role: str, market: str | None) -> None:
+    """Give USERNAME another role."""
+    from scf.platform.services.users import change_role
+
+    with app_session() as session:
+        change_role(session, CLI, username, role, market_code=market)
+        session.commit()
+    click.echo(f"已更改角色 (role changed): {username} → {role}")
+
+
+@users.command("assign-market")
+@click.argument("username")
+@click.option("--market", required=True, help="Market id or code.")
+def assign_market_command(username: str, market: str) -> None:
+    """Tie the market administrator USERNAME to a market (they see only that one)."""
+    from scf.platform.services.users import assign_market
+
+    with app_session() as session:
+        assign_market(session, CLI, username, market)
+        session.commit()
+    click.echo(f"已分配市场 (market assigned): {username} → {market}")
+
+
+@users.command("set-branch")
+@click.argument("username")
+@click.option("--branch", help="Branch name; omit to take the user out of any branch.")
+def set_branch(username: str, branch: str | None) -> None:
+    """Put USERNAME in a branch (a relationship manager sees their branch's parties)."""
+    from scf.platform.services.users import assign_branch
+
+    with app_session() as session:
+        assign_branch(session, CLI, username, branch)
+        session.commit()
+    click.echo(f"已更改分行 (branch set): {username} → {branch or '-'}")
+
+
+@users.command("deactivate")
+@click.argument("username")
+def deactivate(username: str) -> None:
+    """Stop USERNAME from logging in; their sessions and API tokens stop working."""
+    from scf.platform.services.users import set_active
+
+    with app_session() as session:
+        set_active(session, CLI, username, False)
+        session.commit()
+    click.echo(f"已停用 (deactivated): {username}")
+
+
+@users.command("activate")
+@click.argument("username")
+def activate(username: str) -> None:
+    """Let USERNAME log in again (also clears a lockout)."""
+    from scf.platform.services.users import set_active
+
+    with app_session() as session:
+        set_active(session, CLI, username, True)
+        session.commit()
+    click.echo(f"已启用 (activated): {username}")
+
+
+@users.command("reset-password")
+@click.argument("username")
+def reset_password_command(username: str) -> None:
+    """Set USERNAME's password from standard input; unlocks the account, ends its
+    sessions and revokes its API tokens."""
+    from scf.platform.services.users import reset_password
+
+    password = read_password()
+    with app_session() as session:
+        reset_password(session, CLI, username, password)
+        session.commit()
+    click.echo(f"已重置密码 (password reset): {username}")

@@ -30,7 +30,7 @@ from scf.platform.auth.access import Actor, visible_party
 from scf.platform.errors import ValidationFailed
 from scf.platform.models import FinancialSnapshot, Party, Programme, Relationship
 from scf.platform.models.enums import PartyKind, ProgrammeKind, RelationshipKind
-from scf.platform.services.exposure import network_rules_for
+from scf.platform.services.exposure import borrower_rules_for
 
 ASSESSABLE: dict[PartyKind, PartyType] = {
     PartyKind.ENTERPRISE: "enterprise",
@@ -200,7 +200,7 @@ def assess_loaded_party(
             as_of,
             requested_amount=requested_amount,
             policy=load_policy(as_of),
-            network_rules=network_rules_for(session, party.id, as_of),
+            network_rules=borrower_rules_for(session, party.id, as_of),
         )
     except FactsError as error:
         raise ValidationFailed(str(error), errors={error.field: [error.reason]}) from None

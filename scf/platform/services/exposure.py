@@ -12,8 +12,10 @@ the system). Each reads the cached network of ``as_of`` (see ``services.network`
   market administrator (guarantees given against 2 × net assets);
 - ``guarantors_and_group_members_of(session, party_id, as_of)`` -> ``Neighbours``
   (who is called when the party defaults);
-- ``network_rules_for(session, party_id, as_of)`` -> ``RuleResult``s of the
-  graph-aware checks (``scf.graph.rules``).
+- ``borrower_rules_for(session, party_id, as_of)`` -> the graph-aware checks that
+  count in a borrower's admission (``scf.graph.rules.borrower_rules``);
+- ``network_rules_for(session, party_id, as_of, additional_guarantee=...)`` -> those
+  and the guarantor-capacity check, for a party proposed as guarantor.
 
 ``net_capital`` defaults to the application's ``SCF_BANK_NET_CAPITAL``.
 """
@@ -35,7 +37,7 @@ from scf.graph.exposure import (
     related_party_groups,
 )
 from scf.graph.network import Network
-from scf.graph.rules import network_rules
+from scf.graph.rules import borrower_rules, network_rules
 from scf.platform.services.network import bank_net_capital, network_as_of, network_policy
 
 
@@ -272,6 +274,15 @@ def guarantors_and_group_members_of(session: Session, party_id: int, as_of: dt.d
         if member != party_id
     )
     return Neighbours(party_id, guarantors, members)
+
+
+def borrower_rules_for(
+    session: Session, party_id: int, as_of: dt.date, *, net_capital: Decimal | None = None
+) -> tuple[RuleResult, ...]:
+    """The graph-aware checks that count in a borrower's admission (concentration,
+    guarantee circles, mutual guarantees and triangles)."""
+    capital = net_capital if net_capital is not None else bank_net_capital()
+    return borrower_rules(network_as_of(session, as_of), party_id, network_policy(as_of), capital)
 
 
 def network_rules_for(

@@ -1,16 +1,23 @@
-"""Users: creation, login with throttling, API tokens."""
+"""Users: creation and administration, login with lockout, API tokens.
+
+Only administrators manage users (the command line acts as the system). Every change
+is written to the audit log with the user as it was before and after; the caller
+commits. Two guards keep the platform administrable: nobody changes their own role
+or deactivates themselves, and the last active administrator stays one.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from scf.platform.auth.access import Actor, require_role
 from scf.platform.auth.passwords import hash_password, verify_password
-from scf.platform.auth.tokens import issue_token
-from scf.platform.errors import Conflict, ValidationFailed
+from scf.platform.auth.tokens import issue_token, revoke_all_tokens, revoke_token
+from scf.platform.errors import Conflict, NotFound, ValidationFailed
 from scf.platform.models import Branch, Market, User
 from scf.platform.models.enums import Role
 from scf.platform.models.types import utcnow
@@ -29,6 +36,54 @@ def get_or_create_branch(session: Session, name: str) -> Branch:
     return branch
 
 
+def user_record(session: Session, user: User) -> dict[str, Any]:
+    """What the audit log and the command line show of a user (never the password hash)."""
+    market = session.get(Market, user.market_id) if user.market_id else None
+    branch = session.get(Branch, user.branch_id) if user.branch_id else None
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role.value,
+        "market": market.code if market else None,
+        "branch": branch.name if branch else None,
+        "active": user.active,
+    }
+
+
+def find_user(session: Session, username: str) -> User:
+    user = session.scalar(sa.select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"未找到用户 (user not found): {username}")
+    return user
+
+
+def list_users(session: Session, actor: Actor) -> list[User]:
+    require_role(actor, Role.ADMIN)
+    return list(session.scalars(sa.select(User).order_by(User.role, User.username)))
+
+
+def _role(value: str, errors: dict[str, list[str]]) -> Role | None:
+    try:
+        return Role(value)
+    except ValueError:
+        errors["role"] = [f"未知角色 (unknown role) “{value}”: {', '.join(r.value for r in Role)}"]
+        return None
+
+
+def _market(session: Session, code: str, errors: dict[str, list[str]]) -> Market | None:
+    """A market by code (M001) or id (1)."""
+    market = session.scalar(
+        sa.select(Market).where(sa.or_(Market.code == code, Market.id == _int_or_none(code)))
+    )
+    if market is None:
+        errors["market"] = [f"未找到市场 (market not found): {code}"]
+    return market
+
+
+def _int_or_none(text: str) -> int | None:
+    return int(text) if text.isdigit() else None
+
+
 def create_user(
     session: Session,
     actor: Actor,
@@ -43,25 +98,18 @@ def create_user(
     """Create a user; the caller commits. Market administrators must name their market."""
     require_role(actor, Role.ADMIN)
     errors: dict[str, list[str]] = {}
-    try:
-        role_value = Role(role)
-    except ValueError:
-        errors["role"] = [f"未知角色 (unknown role) “{role}”: {', '.join(r.value for r in Role)}"]
-        role_value = None
+    role_value = _role(role, errors)
+    username = (username or "").strip()
     if not username or len(username) > 64:
         errors["username"] = ["用户名必填，最多64字符 (required, at most 64 characters)"]
     market = None
     if role_value is Role.MARKET_ADMINISTRATOR:
         if not market_code:
-            errors["market"] = ["市场管理方必须指定市场 (a market administrator needs --market)"]
+            errors["market"] = [
+                "市场管理方必须指定市场 (a market administrator needs a market, --market)"
+            ]
         else:
-            market = session.scalar(
-                sa.select(Market).where(
-                    sa.or_(Market.code == market_code, Market.id == _int_or_none(market_code))
-                )
-            )
-            if market is None:
-                errors["market"] = [f"未找到市场 (market not found): {market_code}"]
+            market = _market(session, market_code, errors)
     try:
         password_hash = hash_password(password)
     except ValueError as error:
@@ -72,66 +120,255 @@ def create_user(
         raise Conflict(f"用户名已存在 (username taken): {username}")
     user = User(
         username=username,
-        display_name=display_name or username,
+        display_name=(display_name or "").strip() or username,
         password_hash=password_hash,
         role=role_value,
         market_id=market.id if market else None,
-        branch_id=get_or_create_branch(session, branch).id if branch else None,
+        branch_id=get_or_create_branch(session, branch.strip()).id if branch else None,
     )
     session.add(user)
+    session.flush()
+    audit.record(session, actor, "user.create", "user", user.id, after=user_record(session, user))
+    return user
+
+
+def _active_admins(session: Session) -> int:
+    return (
+        session.scalar(
+            sa.select(sa.func.count(User.id)).where(User.role == Role.ADMIN, User.active.is_(True))
+        )
+        or 0
+    )
+
+
+def _keep_an_admin(session: Session, actor: Actor, user: User, what: str) -> None:
+    """Refuse to change one's own account this way, or to remove the last administrator."""
+    if actor.user_id is not None and actor.user_id == user.id:
+        raise Conflict(f"不能{what}自己的账号 (you cannot do this to your own account)")
+    if user.role is Role.ADMIN and user.active and _active_admins(session) <= 1:
+        raise Conflict("这是最后一个有效的系统管理员 (the last active administrator must remain)")
+
+
+def change_role(
+    session: Session, actor: Actor, username: str, role: str, *, market_code: str | None = None
+) -> User:
+    """Give a user another role. A market administrator needs a market (the one given, or
+    the one they already have); other roles hold none."""
+    require_role(actor, Role.ADMIN)
+    user = find_user(session, username)
+    errors: dict[str, list[str]] = {}
+    role_value = _role(role, errors)
+    market = None
+    if role_value is Role.MARKET_ADMINISTRATOR:
+        if market_code:
+            market = _market(session, market_code, errors)
+        elif user.market_id is None:
+            errors["market"] = [
+                "市场管理方必须指定市场 (a market administrator needs a market, --market)"
+            ]
+    if errors:
+        raise ValidationFailed("角色变更有误 (invalid role change)", errors=errors)
+    assert role_value is not None
+    if role_value is not user.role:
+        _keep_an_admin(session, actor, user, "更改角色")
+    before = user_record(session, user)
+    user.role = role_value
+    if role_value is Role.MARKET_ADMINISTRATOR:
+        user.market_id = market.id if market else user.market_id
+    else:
+        user.market_id = None
     session.flush()
     audit.record(
         session,
         actor,
-        "user.create",
+        "user.change_role",
         "user",
         user.id,
-        after={"username": username, "role": role, "market_id": user.market_id, "branch": branch},
+        before=before,
+        after=user_record(session, user),
     )
     return user
 
 
-def _int_or_none(text: str) -> int | None:
-    return int(text) if text.isdigit() else None
+def assign_market(session: Session, actor: Actor, username: str, market_code: str) -> User:
+    """Tie a market administrator to the market they administer (they see only that one)."""
+    require_role(actor, Role.ADMIN)
+    user = find_user(session, username)
+    errors: dict[str, list[str]] = {}
+    if user.role is not Role.MARKET_ADMINISTRATOR:
+        errors["username"] = [
+            f"{username} 不是市场管理方 (not a market administrator: {user.role.value})"
+        ]
+    market = _market(session, market_code, errors)
+    if errors or market is None:
+        raise ValidationFailed("市场分配有误 (invalid market assignment)", errors=errors)
+    before = user_record(session, user)
+    user.market_id = market.id
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "user.assign_market",
+        "user",
+        user.id,
+        before=before,
+        after=user_record(session, user),
+    )
+    return user
+
+
+def assign_branch(session: Session, actor: Actor, username: str, branch_name: str | None) -> User:
+    """Put a user in a branch (a relationship manager sees the parties of their branch)."""
+    require_role(actor, Role.ADMIN)
+    user = find_user(session, username)
+    branch = None
+    if branch_name:
+        branch = session.scalar(sa.select(Branch).where(Branch.name == branch_name.strip()))
+        if branch is None:
+            raise ValidationFailed(
+                f"branch (分行): 未找到 {branch_name} (no such branch)",
+                errors={"branch": [f"未找到分行 (branch not found): {branch_name}"]},
+            )
+    before = user_record(session, user)
+    user.branch_id = branch.id if branch else None
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "user.assign_branch",
+        "user",
+        user.id,
+        before=before,
+        after=user_record(session, user),
+    )
+    return user
+
+
+def set_active(session: Session, actor: Actor, username: str, active: bool) -> User:
+    """Deactivate (their sessions and API tokens stop working at once) or reactivate."""
+    require_role(actor, Role.ADMIN)
+    user = find_user(session, username)
+    if user.active == active:
+        return user
+    if not active:
+        _keep_an_admin(session, actor, user, "停用")
+    before = user_record(session, user)
+    user.active = active
+    if not active:
+        revoke_all_tokens(session, user)
+    else:
+        user.failed_logins, user.locked_until = 0, None
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "user.activate" if active else "user.deactivate",
+        "user",
+        user.id,
+        before=before,
+        after=user_record(session, user),
+    )
+    return user
+
+
+def reset_password(session: Session, actor: Actor, username: str, password: str) -> User:
+    """Set a new password: it unlocks the account, ends its sessions and revokes its tokens."""
+    require_role(actor, Role.ADMIN)
+    user = find_user(session, username)
+    try:
+        user.password_hash = hash_password(password)
+    except ValueError as error:
+        raise ValidationFailed(str(error), errors={"password": [str(error)]}) from None
+    user.failed_logins, user.locked_until = 0, None
+    revoked = revoke_all_tokens(session, user)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "user.reset_password",
+        "user",
+        user.id,
+        after={"username": user.username, "tokens_revoked": revoked},
+    )
+    return user
 
 
 class LoginRefused(Exception):
-    pass
+    """Login refused; ``locked`` tells the page which sentence to show."""
+
+    def __init__(self, message: str, *, locked: bool = False) -> None:
+        super().__init__(message)
+        self.locked = locked
 
 
 def authenticate(
     session: Session, username: str, password: str, *, max_failures: int, lockout_minutes: int
 ) -> User:
-    """Check a password; after ``max_failures`` failures the account is locked for a while.
-
-    The caller commits either way, so that failure counts are kept.
-    """
+    """Check a password; after ``max_failures`` failures in a row the account is locked for
+    ``lockout_minutes``. Failures, locks and logins are audited; the caller commits either
+    way, so that failure counts are kept. The answer never says which part was wrong."""
     user = session.scalar(sa.select(User).where(User.username == username))
     now = utcnow()
     if user is None:
         verify_password(_DUMMY_HASH, password)
         raise LoginRefused("用户名或密码错误 (wrong username or password)")
+    who = Actor.of(user)
     if user.locked_until is not None and user.locked_until > now:
-        raise LoginRefused("尝试次数过多，请稍后再试 (too many attempts; try again later)")
+        raise LoginRefused(
+            "尝试次数过多，请稍后再试 (too many attempts; try again later)", locked=True
+        )
     if not user.active or not verify_password(user.password_hash, password):
         user.failed_logins += 1
+        action = "user.login_failed"
         if user.failed_logins >= max_failures:
             user.locked_until = now + dt.timedelta(minutes=lockout_minutes)
             user.failed_logins = 0
+            action = "user.locked"
+        audit.record(
+            session,
+            who,
+            action,
+            "user",
+            user.id,
+            after={
+                "failed_logins": user.failed_logins,
+                "locked_until": user.locked_until.isoformat() if user.locked_until else None,
+            },
+        )
         raise LoginRefused("用户名或密码错误 (wrong username or password)")
     user.failed_logins = 0
     user.locked_until = None
+    audit.record(session, who, "user.login", "user", user.id)
     return user
 
 
 def token_for(session: Session, user: User, ttl_hours: int) -> tuple[str, dt.datetime]:
     token, row = issue_token(session, user, ttl_hours)
+    session.flush()
     audit.record(
         session,
         Actor.of(user),
         "token.issue",
         "api_token",
-        None,
+        row.id,
         after={"expires_at": row.expires_at.isoformat()},
     )
     return token, row.expires_at
+
+
+def revoke(session: Session, token: str) -> bool:
+    """Revoke a bearer token (its holder proves it by presenting it)."""
+    row = revoke_token(session, token)
+    if row is None:
+        return False
+    user = session.get(User, row.user_id)
+    who = Actor.of(user) if user is not None else Actor.system("token")
+    audit.record(
+        session,
+        who,
+        "token.revoke",
+        "api_token",
+        row.id,
+        after={"revoked_at": row.revoked_at.isoformat() if row.revoked_at else None},
+    )
+    return True

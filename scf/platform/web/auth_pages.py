@@ -1,30 +1,51 @@
-"""Log in and out. Sessions are signed cookies; forms carry CSRF tokens (Flask-WTF)."""
+"""Log in and out. Sessions are signed cookies; forms carry CSRF tokens (Flask-WTF).
+
+Failed logins count against the account and lock it for a while
+(``SCF``'s ``login_max_failures`` / ``login_lockout_minutes``); the answer never says
+whether the username or the password was wrong.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
 
+from scf.platform.auth.identity import start_session
 from scf.platform.services.users import LoginRefused, authenticate
 from scf.platform.web_session import db_session
 
 bp = Blueprint("auth", __name__)
 
 
-def _safe_next(target: str | None) -> str:
-    """Only follow same-site relative redirects after login."""
+def safe_next(target: str | None) -> str:
+    """Only follow same-site relative redirects (never ``//evil`` or ``https://evil``)."""
     if not target:
         return url_for("home.index")
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/"):
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("home.index")
+    if "\\" in target:
         return url_for("home.index")
     return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
+    if request.method == "GET" and g.get("actor") is not None:
+        return redirect(safe_next(request.args.get("next")))
     error = None
     if request.method == "POST":
         settings = current_app.extensions["scf_settings"]
@@ -32,25 +53,27 @@ def login() -> Any:
         try:
             user = authenticate(
                 db,
-                request.form.get("username", ""),
+                request.form.get("username", "").strip(),
                 request.form.get("password", ""),
                 max_failures=settings.login_max_failures,
                 lockout_minutes=settings.login_lockout_minutes,
             )
         except LoginRefused as refused:
             db.commit()
-            error = str(refused)
+            error = (
+                _("尝试次数过多，账号已暂时锁定，请稍后再试。")
+                if refused.locked
+                else _("用户名或密码错误。")
+            )
         else:
             db.commit()
-            session.clear()
-            session["user_id"] = user.id
-            session["pw"] = user.password_hash[-16:]
-            session.permanent = True
-            return redirect(_safe_next(request.args.get("next")))
+            start_session(user)
+            return redirect(safe_next(request.args.get("next")))
     return render_template("login.html", error=error), 401 if error else 200
 
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Any:
     session.clear()
+    flash(_("您已退出登录。"), "info")
     return redirect(url_for("auth.login"))

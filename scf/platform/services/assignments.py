@@ -1,0 +1,171 @@
+"""Branches and who looks after which party (relationship-manager assignment).
+
+A relationship manager sees the parties assigned to them and those of their branch
+(``scf.platform.auth.access.party_filter``), so these assignments are access
+decisions: only administrators make them, and each is audited with before and after.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from scf.platform.auth.access import Actor, require_role
+from scf.platform.errors import Conflict, NotFound, ValidationFailed
+from scf.platform.models import Branch, Party, User
+from scf.platform.models.enums import Role
+from scf.platform.services import audit
+
+
+@dataclass(frozen=True)
+class BranchView:
+    branch: Branch
+    users: int
+    parties: int
+
+
+def list_branches(session: Session, actor: Actor) -> list[BranchView]:
+    """Every branch with how many users and parties belong to it."""
+    require_role(actor, Role.ADMIN, Role.RISK_OFFICER)
+    users: dict[int | None, int] = {
+        branch_id: count
+        for branch_id, count in session.execute(
+            sa.select(User.branch_id, sa.func.count(User.id)).group_by(User.branch_id)
+        )
+    }
+    parties: dict[int | None, int] = {
+        branch_id: count
+        for branch_id, count in session.execute(
+            sa.select(Party.branch_id, sa.func.count(Party.id)).group_by(Party.branch_id)
+        )
+    }
+    return [
+        BranchView(b, users.get(b.id, 0), parties.get(b.id, 0))
+        for b in session.scalars(sa.select(Branch).order_by(Branch.name))
+    ]
+
+
+def _branch_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise ValidationFailed(
+            "name (分行名称): 必填，最多100字符 (required, at most 100 characters)",
+            errors={"name": ["必填，最多100字符 (required, at most 100 characters)"]},
+        )
+    return name
+
+
+def find_branch(session: Session, name: str) -> Branch:
+    branch = session.scalar(sa.select(Branch).where(Branch.name == name.strip()))
+    if branch is None:
+        raise NotFound(f"未找到分行 (branch not found): {name}")
+    return branch
+
+
+def create_branch(session: Session, actor: Actor, name: str) -> Branch:
+    require_role(actor, Role.ADMIN)
+    name = _branch_name(name)
+    if session.scalar(sa.select(Branch.id).where(Branch.name == name)) is not None:
+        raise Conflict(f"分行已存在 (branch exists): {name}")
+    branch = Branch(name=name)
+    session.add(branch)
+    session.flush()
+    audit.record(session, actor, "branch.create", "branch", branch.id, after={"name": name})
+    return branch
+
+
+def rename_branch(session: Session, actor: Actor, old_name: str, new_name: str) -> Branch:
+    require_role(actor, Role.ADMIN)
+    branch = find_branch(session, old_name)
+    new_name = _branch_name(new_name)
+    if new_name == branch.name:
+        return branch
+    if session.scalar(sa.select(Branch.id).where(Branch.name == new_name)) is not None:
+        raise Conflict(f"分行已存在 (branch exists): {new_name}")
+    before = {"name": branch.name}
+    branch.name = new_name
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "branch.rename",
+        "branch",
+        branch.id,
+        before=before,
+        after={"name": new_name},
+    )
+    return branch
+
+
+def relationship_managers(session: Session, actor: Actor) -> list[User]:
+    """Active relationship managers, the people a party can be assigned to."""
+    require_role(actor, Role.ADMIN)
+    return list(
+        session.scalars(
+            sa.select(User)
+            .where(User.role == Role.RELATIONSHIP_MANAGER, User.active.is_(True))
+            .order_by(User.username)
+        )
+    )
+
+
+def party_assignment(session: Session, party: Party) -> dict[str, str | None]:
+    manager = (
+        session.get(User, party.relationship_manager_id) if party.relationship_manager_id else None
+    )
+    branch = session.get(Branch, party.branch_id) if party.branch_id else None
+    return {
+        "relationship_manager": manager.username if manager else None,
+        "branch": branch.name if branch else None,
+    }
+
+
+def assign_party(
+    session: Session,
+    actor: Actor,
+    uscc: str,
+    *,
+    relationship_manager: str | None,
+    branch: str | None,
+) -> Party:
+    """Set the party's relationship manager and branch (``None`` or "" clears one).
+
+    The manager must be an active relationship manager; the branch must exist.
+    """
+    require_role(actor, Role.ADMIN)
+    party = session.scalar(sa.select(Party).where(Party.uscc == uscc))
+    if party is None:
+        raise NotFound(f"未找到主体 (party not found): {uscc}")
+    errors: dict[str, list[str]] = {}
+    manager = None
+    if relationship_manager:
+        manager = session.scalar(sa.select(User).where(User.username == relationship_manager))
+        if manager is None or manager.role is not Role.RELATIONSHIP_MANAGER or not manager.active:
+            errors["relationship_manager"] = [
+                f"{relationship_manager} 不是有效的客户经理 (not an active relationship manager)"
+            ]
+    branch_row = None
+    if branch:
+        branch_row = session.scalar(sa.select(Branch).where(Branch.name == branch.strip()))
+        if branch_row is None:
+            errors["branch"] = [f"未找到分行 (branch not found): {branch}"]
+    if errors:
+        raise ValidationFailed("分配有误 (invalid assignment)", errors=errors)
+    before = party_assignment(session, party)
+    party.relationship_manager_id = manager.id if manager else None
+    party.branch_id = branch_row.id if branch_row else None
+    session.flush()
+    after = party_assignment(session, party)
+    if after != before:
+        audit.record(
+            session,
+            actor,
+            "party.assign",
+            "party",
+            party.id,
+            before={"uscc": uscc, **before},
+            after={"uscc": uscc, **after},
+        )
+    return party

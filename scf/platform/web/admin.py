@@ -1,0 +1,259 @@
+"""Administration (administrators only): users and roles, branches, market assignments of
+market administrators, relationship-manager assignment of parties, the audit log.
+
+Each form posts to a few lines that call one service in ``services.users`` or
+``services.assignments``; the service checks the role, validates, audits, and the
+view commits. A refusal is shown as a message and nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from scf.platform.auth.access import require_role, visible_party
+from scf.platform.errors import ScfError
+from scf.platform.models import Branch, Market
+from scf.platform.models.enums import Role
+from scf.platform.services import assignments, audit, users
+from scf.platform.services.parties import list_parties
+from scf.platform.web.pages import page_arg, with_total
+from scf.platform.web_session import db_session
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+def _admins_only() -> None:
+    require_role(g.actor, Role.ADMIN)
+
+
+def _apply(change: Callable[[], object], done: str, back: str) -> Any:
+    """Run one service call; commit and say so, or roll back and say why."""
+    session = db_session()
+    try:
+        change()
+    except ScfError as error:
+        session.rollback()
+        details = "; ".join(
+            f"{field}: {', '.join(map(str, problems))}" for field, problems in error.errors.items()
+        )
+        flash(f"{error}" + (f" — {details}" if details else ""), "error")
+    else:
+        session.commit()
+        flash(done, "success")
+    return redirect(back)
+
+
+def _choices() -> dict[str, Any]:
+    session = db_session()
+    return {
+        "roles": [r.value for r in Role],
+        "markets": list(session.scalars(sa.select(Market).order_by(Market.code))),
+        "branches": list(session.scalars(sa.select(Branch).order_by(Branch.name))),
+    }
+
+
+@bp.route("/users", endpoint="users")
+def users_page() -> Any:
+    session = db_session()
+    rows = [(u, users.user_record(session, u)) for u in users.list_users(session, g.actor)]
+    return render_template("admin/users.html", rows=rows, **_choices())
+
+
+@bp.route("/users", methods=["POST"])
+def create_user() -> Any:
+    form = request.form
+    if form.get("password", "") != form.get("password_confirm", ""):
+        flash(_("两次输入的密码不一致。"), "error")
+        return redirect(url_for("admin.users"))
+    return _apply(
+        lambda: users.create_user(
+            db_session(),
+            g.actor,
+            username=form.get("username", ""),
+            password=form.get("password", ""),
+            role=form.get("role", ""),
+            display_name=form.get("display_name") or None,
+            market_code=form.get("market") or None,
+            branch=form.get("branch") or None,
+        ),
+        _("已创建用户 %(name)s。", name=form.get("username", "")),
+        url_for("admin.users"),
+    )
+
+
+@bp.route("/users/<username>")
+def user(username: str) -> Any:
+    session = db_session()
+    found = users.find_user(session, username)
+    _total, history = audit.list_entries(
+        session, g.actor, entity_type="user", entity_id=str(found.id), limit=20
+    )
+    return render_template(
+        "admin/user.html",
+        user=found,
+        record=users.user_record(session, found),
+        history=history,
+        **_choices(),
+    )
+
+
+@bp.route("/users/<username>/role", methods=["POST"])
+def change_role(username: str) -> Any:
+    return _apply(
+        lambda: users.change_role(
+            db_session(),
+            g.actor,
+            username,
+            request.form.get("role", ""),
+            market_code=request.form.get("market") or None,
+        ),
+        _("已更改 %(name)s 的角色。", name=username),
+        url_for("admin.user", username=username),
+    )
+
+
+@bp.route("/users/<username>/market", methods=["POST"])
+def assign_market(username: str) -> Any:
+    return _apply(
+        lambda: users.assign_market(
+            db_session(), g.actor, username, request.form.get("market", "")
+        ),
+        _("已为 %(name)s 分配市场。", name=username),
+        url_for("admin.user", username=username),
+    )
+
+
+@bp.route("/users/<username>/branch", methods=["POST"])
+def assign_branch(username: str) -> Any:
+    return _apply(
+        lambda: users.assign_branch(
+            db_session(), g.actor, username, request.form.get("branch") or None
+        ),
+        _("已更改 %(name)s 的分行。", name=username),
+        url_for("admin.user", username=username),
+    )
+
+
+@bp.route("/users/<username>/active", methods=["POST"])
+def set_active(username: str) -> Any:
+    active = request.form.get("active") == "1"
+    return _apply(
+        lambda: users.set_active(db_session(), g.actor, username, active),
+        _("已启用 %(name)s。", name=username) if active else _("已停用 %(name)s。", name=username),
+        url_for("admin.user", username=username),
+    )
+
+
+@bp.route("/users/<username>/password", methods=["POST"])
+def reset_password(username: str) -> Any:
+    form = request.form
+    if form.get("password", "") != form.get("password_confirm", ""):
+        flash(_("两次输入的密码不一致。"), "error")
+        return redirect(url_for("admin.user", username=username))
+    return _apply(
+        lambda: users.reset_password(db_session(), g.actor, username, form.get("password", "")),
+        _("已重置 %(name)s 的密码，其会话和令牌均已失效。", name=username),
+        url_for("admin.user", username=username),
+    )
+
+
+@bp.route("/branches")
+def branches() -> Any:
+    return render_template(
+        "admin/branches.html", branches=assignments.list_branches(db_session(), g.actor)
+    )
+
+
+@bp.route("/branches", methods=["POST"])
+def create_branch() -> Any:
+    name = request.form.get("name", "")
+    return _apply(
+        lambda: assignments.create_branch(db_session(), g.actor, name),
+        _("已创建分行 %(name)s。", name=name),
+        url_for("admin.branches"),
+    )
+
+
+@bp.route("/branches/rename", methods=["POST"])
+def rename_branch() -> Any:
+    old, new = request.form.get("old_name", ""), request.form.get("name", "")
+    return _apply(
+        lambda: assignments.rename_branch(db_session(), g.actor, old, new),
+        _("已将分行 %(old)s 更名为 %(new)s。", old=old, new=new),
+        url_for("admin.branches"),
+    )
+
+
+@bp.route("/assignments", endpoint="assignments")
+def assignments_page() -> Any:
+    session = db_session()
+    q = request.args.get("q", "").strip()
+    pager = page_arg()
+    total, views = list_parties(
+        session, g.actor, q=q or None, limit=pager.page_size, offset=pager.offset
+    )
+    current = {v.party.id: assignments.party_assignment(session, v.party) for v in views}
+    return render_template(
+        "admin/assignments.html",
+        q=q,
+        views=views,
+        current=current,
+        pager=with_total(pager, total),
+    )
+
+
+@bp.route("/assignments/<uscc>", methods=["GET", "POST"])
+def assign_party(uscc: str) -> Any:
+    session = db_session()
+    if request.method == "POST":
+        return _apply(
+            lambda: assignments.assign_party(
+                session,
+                g.actor,
+                uscc,
+                relationship_manager=request.form.get("relationship_manager") or None,
+                branch=request.form.get("branch") or None,
+            ),
+            _("已更新 %(uscc)s 的客户经理分配。", uscc=uscc),
+            url_for("admin.assign_party", uscc=uscc),
+        )
+    party = visible_party(session, g.actor, uscc)
+    _total, history = audit.list_entries(
+        session, g.actor, entity_type="party", entity_id=str(party.id), limit=20
+    )
+    return render_template(
+        "admin/assign_party.html",
+        party=party,
+        current=assignments.party_assignment(session, party),
+        managers=assignments.relationship_managers(session, g.actor),
+        history=history,
+        **_choices(),
+    )
+
+
+@bp.route("/audit")
+def audit_log() -> Any:
+    pager = page_arg(50)
+    entity_type = request.args.get("entity_type") or None
+    actor_name = request.args.get("actor") or None
+    total, entries = audit.list_entries(
+        db_session(),
+        g.actor,
+        entity_type=entity_type,
+        actor_name=actor_name,
+        limit=pager.page_size,
+        offset=pager.offset,
+    )
+    return render_template(
+        "admin/audit.html",
+        entries=entries,
+        pager=with_total(pager, total),
+        entity_type=entity_type or "",
+        actor_name=actor_name or "",
+    )
