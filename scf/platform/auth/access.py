@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from scf.platform.errors import Forbidden, NotFound
-from scf.platform.models import Market, Party, Relationship, User
+from scf.platform.models import Facility, Loan, Market, Party, Relationship, User
 from scf.platform.models.enums import RelationshipKind, Role
 
 
@@ -117,3 +117,54 @@ def require_role(actor: Actor, *roles: Role) -> None:
         return
     allowed = ", ".join(r.value for r in roles)
     raise Forbidden(f"无权执行此操作 (forbidden): requires one of {allowed}")
+
+
+# ------------------------------------------------------------------- lending
+# Relationship managers propose facilities, draw and record repayments for the parties
+# they may see; risk officers holding an approval level approve (maker-checker
+# [000 §五]); market administrators and administrators only read what they may see.
+
+
+def visible_party_by_id(session: Session, actor: Actor, party_id: int) -> Party:
+    party = session.get(Party, party_id)
+    if party is None or not can_view_party(session, actor, party_id):
+        raise NotFound(f"未找到主体 (party not found): {party_id}")
+    return party
+
+
+def facility_filter(actor: Actor) -> ColumnElement[bool] | None:
+    """A WHERE clause on ``Facility`` limiting rows to visible parties (None = all)."""
+    clause = party_filter(actor)
+    if clause is None:
+        return None
+    return Facility.party_id.in_(sa.select(Party.id).where(clause))
+
+
+def visible_facility(session: Session, actor: Actor, facility_id: int) -> Facility:
+    """The facility, if its party is visible to ``actor``; otherwise *not found*."""
+    facility = session.get(Facility, facility_id)
+    if facility is None or not can_view_party(session, actor, facility.party_id):
+        raise NotFound(f"未找到授信额度 (facility not found): {facility_id}")
+    return facility
+
+
+def visible_loan(session: Session, actor: Actor, loan_id: int) -> Loan:
+    loan = session.get(Loan, loan_id)
+    if loan is None or not can_view_party(session, actor, loan.party_id):
+        raise NotFound(f"未找到贷款 (loan not found): {loan_id}")
+    return loan
+
+
+def require_lender(actor: Actor) -> None:
+    """Proposing, drawing and recording repayments: relationship managers (and the system)."""
+    require_role(actor, Role.RELATIONSHIP_MANAGER)
+
+
+def approver_level(session: Session, actor: Actor) -> str | None:
+    """The approval level a checker holds: risk officers only; others are refused."""
+    if actor.role is not Role.RISK_OFFICER or actor.user_id is None:
+        raise Forbidden(
+            "无权审批授信 (forbidden): approving needs a risk officer holding an approval level"
+        )
+    user = session.get(User, actor.user_id)
+    return None if user is None else user.approval_level
