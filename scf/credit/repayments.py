@@ -28,7 +28,7 @@ from decimal import Decimal
 from scf.credit.explain import RuleResult, rule
 from scf.credit.money import ZERO, format_yuan, quantize_fen
 from scf.credit.policy import Policy
-from scf.credit.schedules import daily_interest
+from scf.credit.schedules import Instalment, Schedule, daily_interest
 
 
 class RepaymentError(ValueError):
@@ -317,3 +317,37 @@ def _annuity_parts(
         remaining -= part
         previous = line.due_date
     return parts
+
+
+# ------------------------------------------------------------------- ending on maturity
+
+
+def end_on_maturity(schedule: Schedule, maturity: date, policy: Policy) -> Schedule:
+    """The schedule with its last instalment due on the loan's maturity date.
+
+    Monthly periods counted from the drawdown rarely land on the maturity date: the
+    instalments due on or after it are merged into one due on it, carrying their
+    principal, with interest on the balance from the previous due date to maturity;
+    when the last instalment falls before maturity it is moved to it and its interest
+    runs to it (the borrower keeps the money until then)."""
+    rows = list(schedule.instalments)
+    keep = [r for r in rows if r.due_date < maturity]
+    merged = rows[len(keep) :]
+    if len(merged) == 1 and merged[0].due_date == maturity:
+        return schedule
+    if not merged:  # the last instalment falls before maturity: move it there
+        merged = [keep.pop()]
+    previous = keep[-1].due_date if keep else schedule.start
+    opening = merged[0].opening_balance
+    principal = sum((r.principal for r in merged), ZERO)
+    days = (maturity - previous).days
+    last = Instalment(
+        len(keep) + 1,
+        maturity,
+        days,
+        opening,
+        principal,
+        daily_interest(opening, schedule.annual_rate, days, policy),
+        opening - principal,
+    )
+    return replace(schedule, instalments=(*keep, last))

@@ -245,3 +245,53 @@ def test_the_books_always_balance(method: str, mode: str, payments: list[tuple[i
         assert sum((x.principal_paid for x in lines), D(0)) == principal_parts
         after = payoff(lines, on=day, rate=RATE, policy=policy)
         assert after.due_principal + after.future_principal == D("120000") - principal_parts
+
+
+def test_the_last_instalment_is_due_on_maturity(policy: Policy) -> None:
+    # drawn 2026-07-28, maturity 2026-11-19: monthly periods fall on the 28th, so the 4th
+    # (2026-11-28) is after maturity; it is due on 11-19 with interest for 10-28 → 11-19,
+    # 22 days: 2,135,000 × 0.06398 = 136,597.30; × 22 / 360 = 8,347.6128 → 8,347.61
+    from scf.credit.repayments import end_on_maturity
+
+    built = build_schedule(
+        D("2135000"), D("0.06398"), date(2026, 7, 28), 4, method="bullet", policy=policy
+    )
+    fixed = end_on_maturity(built, date(2026, 11, 19), policy)
+    assert [i.due_date for i in fixed.instalments][-2:] == [date(2026, 10, 28), date(2026, 11, 19)]
+    last = fixed.instalments[-1]
+    assert (last.days, last.principal, last.interest) == (22, D("2135000"), D("8347.61"))
+    assert fixed.instalments[:3] == built.instalments[:3]
+
+
+def test_instalments_after_maturity_are_merged_into_one_on_maturity(policy: Policy) -> None:
+    # 6 monthly periods from 2026-01-15 but maturity 2026-05-20: 02-15 … 05-15 stay (before
+    # maturity); the 06-15 line moves to 05-20 with 5 days of interest
+    from scf.credit.repayments import end_on_maturity
+
+    built = build_schedule(
+        D("60000"),
+        RATE,
+        DRAWN,
+        6,
+        method="instalment_principal",
+        instalment_count=2,
+        policy=policy,
+    )
+    fixed = end_on_maturity(built, date(2026, 5, 20), policy)
+    assert [i.due_date for i in fixed.instalments] == [
+        date(2026, 2, 15),
+        date(2026, 3, 15),
+        date(2026, 4, 15),
+        date(2026, 5, 15),
+        date(2026, 5, 20),
+    ]
+    assert sum(i.principal for i in fixed.instalments) == D("60000")
+    # the 3rd line repaid 30,000; 30,000 left: 30,000 × 0.072 × 5 / 360 = 30.00
+    assert fixed.instalments[-1].interest == D("30.00")
+
+
+def test_a_schedule_already_ending_on_maturity_is_unchanged(policy: Policy) -> None:
+    from scf.credit.repayments import end_on_maturity
+
+    built = build_schedule(D("1000"), RATE, DRAWN, 3, method="bullet", policy=policy)
+    assert end_on_maturity(built, date(2026, 4, 15), policy) is built

@@ -19,7 +19,15 @@ from sqlalchemy.orm import Session
 from scf.credit.dates import add_months
 from scf.credit.delinquency import delinquency_class
 from scf.credit.policy import load_policy
-from scf.credit.repayments import Line, Payoff, RepaymentError, allocate, payoff, prepayment_mode
+from scf.credit.repayments import (
+    Line,
+    Payoff,
+    RepaymentError,
+    allocate,
+    end_on_maturity,
+    payoff,
+    prepayment_mode,
+)
 from scf.credit.schedules import Schedule, build_schedule
 from scf.platform.auth.access import Actor, require_lender, visible_loan
 from scf.platform.errors import Conflict, RuleRefused, ValidationFailed
@@ -39,7 +47,8 @@ def months_between(start: dt.date, end: dt.date) -> int:
 
 
 def schedule_for(loan: Loan, principal_instalments: int) -> Schedule:
-    """The loan's schedule: monthly interest periods up to maturity; principal per method."""
+    """The loan's schedule: monthly interest periods up to maturity, principal per method,
+    the last instalment due on the maturity date (``end_on_maturity``)."""
     policy = load_policy(loan.drawn_on)
     months = months_between(loan.drawn_on, loan.maturity_date)
     method = loan.repayment_method
@@ -53,7 +62,7 @@ def schedule_for(loan: Loan, principal_instalments: int) -> Schedule:
         periods = count * -(-months // count)
     else:
         periods = months
-    return build_schedule(
+    built = build_schedule(
         loan.principal,
         loan.rate_annual,
         loan.drawn_on,
@@ -63,6 +72,7 @@ def schedule_for(loan: Loan, principal_instalments: int) -> Schedule:
         interval_months=interval,
         instalment_count=count,
     )
+    return end_on_maturity(built, loan.maturity_date, policy)
 
 
 def store_schedule(loan: Loan, schedule: Schedule) -> None:
