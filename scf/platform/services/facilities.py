@@ -623,3 +623,38 @@ def authority_needed(
     """The lowest approval level that may approve ``amount`` on this facility."""
     total = party_total_limits(session, facility.party_id, facility.id) + amount
     return lowest_sufficient_level(facility.product.value, total, load_policy(on))
+
+
+def set_approval_level(
+    session: Session, actor: Actor, username: str, level: str | None, *, on: dt.date
+) -> None:
+    """Give a risk officer an approval level (差别化授权), or take it away (None)."""
+    require_role(actor, Role.ADMIN)
+    from scf.platform.models import User
+
+    user = session.scalar(sa.select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"未找到用户 (user not found): {username}")
+    levels = load_policy(on).items("authority.levels")
+    if level is not None and level not in levels:
+        raise ValidationFailed(
+            f"level (审批权限): 未知 “{level}” (one of {', '.join(levels)})",
+            errors={"level": [f"one of {', '.join(levels)}"]},
+        )
+    if level is not None and user.role is not Role.RISK_OFFICER:
+        raise ValidationFailed(
+            f"level (审批权限): {username} 不是风险经理 (only risk officers approve)",
+            errors={"level": ["only risk officers hold an approval level"]},
+        )
+    before = {"approval_level": user.approval_level}
+    user.approval_level = level
+    audit.record(
+        session,
+        actor,
+        "user.approval_level",
+        "user",
+        user.id,
+        before=before,
+        after={"approval_level": level},
+    )
+    session.flush()
