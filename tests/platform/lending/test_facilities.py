@@ -241,3 +241,81 @@ def test_freeze_unfreeze_close(world: World) -> None:
     assert facility.status is FacilityStatus.CLOSED
     with pytest.raises(Forbidden):
         set_facility_status(world.session, world.actor("mkt"), facility.id, "frozen", reason="x")
+
+
+def test_joint_guarantee_members_share_the_group_limit(world: World) -> None:
+    from scf.platform.models import JointGuaranteeGroup
+    from scf.platform.models.enums import RelationshipKind
+    from scf.platform.models.network import Relationship
+
+    group = JointGuaranteeGroup(code="G1", name="联保小组", total_limit=D("3000000"))
+    world.session.add(group)
+    world.session.flush()
+    world.session.add(
+        Relationship(
+            kind=RelationshipKind.MEMBER_OF_GROUP,
+            source_party_id=world.parties["supplier"].id,
+            target_group_id=group.id,
+        )
+    )
+    world.session.flush()
+    kw = dict(
+        product="joint_guarantee",
+        programme_code=None,
+        group_code="G1",
+        repayment_method="equal_principal",
+    )
+    with pytest.raises(RuleRefused) as refused:
+        world.propose(**{**kw, "repayment_method": "bullet"})
+    assert failed(refused.value) == {"group_repays_in_instalments"}
+    with pytest.raises(RuleRefused) as refused:
+        world.propose(**{**kw, "party_uscc": world.parties["dealer"].uscc})
+    assert failed(refused.value) == {"borrower_in_joint_guarantee_group"}
+    first = world.propose(**kw)
+    assert first.limit_amount == D("2000000.00")
+    # the group's 3,000,000 less the 2,000,000 already proposed leaves 1,000,000
+    second = world.propose(**kw)
+    assert (second.limit_amount, second.decision["granted"]["binding"]) == (
+        D("1000000.00"),
+        "joint_group_remaining",
+    )
+    with pytest.raises(RuleRefused) as refused:  # nothing left in the group
+        world.propose(**kw)
+    assert failed(refused.value) == {"granted_amount_positive"}
+
+
+def test_two_small_firms_may_not_guarantee_each_other(world: World) -> None:
+    from scf.platform.models.enums import RelationshipKind
+
+    # the dealer already guarantees the supplier; now the supplier would guarantee the
+    # dealer's facility back. Both are small (supplier 80 staff, 10,000,000 revenue in
+    # manufacturing; dealer 30 staff, 30,000,000 in wholesale) [003 §七(二)5]; a small
+    # enterprise is no eligible guarantor either [003 §七(二)1]
+    world.edge(
+        RelationshipKind.GUARANTEES,
+        world.parties["dealer"],
+        world.parties["supplier"],
+        amount=D("500000"),
+    )
+    with pytest.raises(RuleRefused) as refused:
+        world.propose(
+            party_uscc=world.parties["dealer"].uscc,
+            product="goods_pledge",
+            programme_code=None,
+            guarantees=((world.parties["supplier"].uscc, "enterprise", D("500000")),),
+        )
+    assert failed(refused.value) == {
+        "no_mutual_guarantee_between_small_firms",
+        "guarantor_large_or_medium",
+    }
+
+
+def test_a_guarantee_company_makes_a_guarantee_strong(world: World) -> None:
+    # revolving needs a strong guarantee [003 §六(七)]: a professional guarantee company is one
+    facility = world.propose(
+        product="revolving",
+        programme_code=None,
+        guarantees=((world.parties["guarantee_co"].uscc, "guarantee_company", D("2000000")),),
+    )
+    assert facility.status is FacilityStatus.PROPOSED
+    assert [g.kind.value for g in facility.guarantees] == ["guarantee_company"]
