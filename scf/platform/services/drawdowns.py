@@ -47,6 +47,7 @@ from scf.platform.services.limit_accounting import (
     facility_availability,
     facility_position,
     lock_facility,
+    write_service,
 )
 from scf.platform.services.loan_book import (
     loan_snapshot,
@@ -133,15 +134,16 @@ def _term_rule(session: Session, facility: Facility, request: DrawdownRequest) -
     )
 
 
+@write_service
 def request_drawdown(
     session: Session, actor: Actor, facility_id: int, request: DrawdownRequest
 ) -> Drawdown:
     """Check and block a drawdown (and disburse it unless ``request.disburse`` is False)."""
     require_lender(actor)
-    visible_facility(session, actor, facility_id)
+    # Lock first (on SQLite the write lock must come before any read), then check access.
     facility = lock_facility(session, facility_id)
-    if facility is None:
-        raise NotFound(f"未找到授信额度 (facility not found): {facility_id}")
+    visible_facility(session, actor, facility_id)
+    assert facility is not None
     method, rate = _validate(request, facility)
     policy = load_policy(request.requested_on)
     kind = backing(facility.product, policy)
@@ -268,6 +270,7 @@ def _pending(session: Session, actor: Actor, drawdown_id: int) -> tuple[Drawdown
     return drawdown, facility, loan
 
 
+@write_service
 def disburse_drawdown(session: Session, actor: Actor, drawdown_id: int, *, on: dt.date) -> Loan:
     """Blocked → utilised: the loan becomes active with its schedule from the engine."""
     require_lender(actor)
@@ -313,6 +316,7 @@ def disburse_drawdown(session: Session, actor: Actor, drawdown_id: int, *, on: d
     return loan
 
 
+@write_service
 def cancel_drawdown(session: Session, actor: Actor, drawdown_id: int, *, reason: str) -> Drawdown:
     """Blocked → available again; the receivables and receipts are freed."""
     require_lender(actor)

@@ -60,7 +60,11 @@ from scf.platform.services.granting import (
     party_total_limits,
     refuse,
 )
-from scf.platform.services.limit_accounting import facility_position, lock_facility
+from scf.platform.services.limit_accounting import (
+    facility_position,
+    lock_facility,
+    write_service,
+)
 
 PROPOSALS = (ApprovalAction.PROPOSE, ApprovalAction.RESUBMIT, ApprovalAction.PROPOSE_CHANGE)
 
@@ -235,6 +239,7 @@ def _step(
     )
 
 
+@write_service
 def propose_facility(
     session: Session, actor: Actor, proposal: Proposal, as_of: dt.date
 ) -> Facility:
@@ -322,13 +327,15 @@ def pending_step(session: Session, facility: Facility) -> Approval | None:
 
 
 def _locked(session: Session, actor: Actor, facility_id: int) -> Facility:
-    visible_facility(session, actor, facility_id)
+    """Lock the facility (first: on SQLite the write lock must precede any read), then
+    check the actor may see it."""
     facility = lock_facility(session, facility_id)
-    if facility is None:  # deleted between the two reads
-        raise NotFound(f"未找到授信额度 (facility not found): {facility_id}")
+    visible_facility(session, actor, facility_id)
+    assert facility is not None
     return facility
 
 
+@write_service
 def approve_facility(
     session: Session, actor: Actor, facility_id: int, *, on: dt.date, comment: str | None = None
 ) -> Facility:
@@ -381,6 +388,7 @@ def approve_facility(
     return facility
 
 
+@write_service
 def send_back_facility(
     session: Session, actor: Actor, facility_id: int, *, comment: str
 ) -> Facility:
@@ -467,6 +475,7 @@ def _decide_again(
     )
 
 
+@write_service
 def resubmit_facility(
     session: Session,
     actor: Actor,
@@ -504,6 +513,7 @@ def resubmit_facility(
     return facility
 
 
+@write_service
 def propose_limit_change(
     session: Session,
     actor: Actor,
@@ -550,6 +560,7 @@ TRANSITIONS = {
 }
 
 
+@write_service
 def set_facility_status(
     session: Session, actor: Actor, facility_id: int, status: str, *, reason: str
 ) -> Facility:
@@ -590,6 +601,7 @@ def set_facility_status(
     return facility
 
 
+@write_service
 def expire_facilities(session: Session, actor: Actor, as_of: dt.date) -> list[Facility]:
     """Mark facilities past their end date expired (the drawdown check refuses them anyway)."""
     ended = list(
@@ -625,6 +637,7 @@ def authority_needed(
     return lowest_sufficient_level(facility.product.value, total, load_policy(on))
 
 
+@write_service
 def set_approval_level(
     session: Session, actor: Actor, username: str, level: str | None, *, on: dt.date
 ) -> None:

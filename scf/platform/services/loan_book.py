@@ -34,6 +34,7 @@ from scf.platform.errors import Conflict, RuleRefused, ValidationFailed
 from scf.platform.models import Instalment, Loan, Repayment, WarehouseReceipt
 from scf.platform.models.enums import LoanStatus, ReceiptStatus, RepaymentMethod
 from scf.platform.services import audit
+from scf.platform.services.limit_accounting import lock_facility, write_service
 
 ZERO = Decimal("0")
 
@@ -192,6 +193,7 @@ def loan_snapshot(loan: Loan) -> dict[str, object]:
     }
 
 
+@write_service
 def apply_repayment(
     session: Session,
     actor: Actor,
@@ -204,8 +206,6 @@ def apply_repayment(
     """Apply money received: interest first, then principal, oldest first; the rest
     prepays principal and reshapes the schedule as the product says [003 §十(二)].
     Above the payoff amount it is refused and nothing is written."""
-    from scf.platform.services.limit_accounting import lock_facility
-
     require_lender(actor)
     loan = visible_loan(session, actor, loan_id)
     if amount <= 0:

@@ -48,7 +48,7 @@ from scf.platform.models.enums import (
 )
 from scf.platform.services import audit
 from scf.platform.services.granting import refuse
-from scf.platform.services.limit_accounting import money_sum
+from scf.platform.services.limit_accounting import money_sum, write_service
 from scf.platform.services.loan_book import outstanding_principal
 from scf.platform.services.pledged_collateral import latest_price, receipt_position
 
@@ -87,6 +87,7 @@ def _positive(value: Decimal, field: str) -> Decimal:
     return value
 
 
+@write_service
 def issue_receipt(
     session: Session,
     actor: Actor,
@@ -151,6 +152,7 @@ def issue_receipt(
     return receipt
 
 
+@write_service
 def split_receipt(
     session: Session, actor: Actor, number: str, parts: list[Decimal], *, on: dt.date
 ) -> list[WarehouseReceipt]:
@@ -251,6 +253,7 @@ def release_allowance(session: Session, receipt: WarehouseReceipt, on: dt.date) 
     )
 
 
+@write_service
 def release_goods(
     session: Session, actor: Actor, number: str, quantity: Decimal, *, on: dt.date
 ) -> ReceiptRelease:
@@ -312,6 +315,7 @@ def release_goods(
     return release
 
 
+@write_service
 def cancel_receipt(session: Session, actor: Actor, number: str, *, reason: str) -> WarehouseReceipt:
     """Cancel (注销) a receipt that is not pledged and has released nothing."""
     require_lender(actor)
@@ -342,6 +346,7 @@ def cancel_receipt(session: Session, actor: Actor, number: str, *, reason: str) 
     return receipt
 
 
+@write_service
 def pay_margin(
     session: Session,
     actor: Actor,

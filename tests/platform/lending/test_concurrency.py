@@ -1,9 +1,11 @@
-"""Concurrent drawdowns never exceed a limit (PostgreSQL, committed data, real threads).
+"""Concurrent drawdowns never exceed a limit (committed data, real threads).
 
 Twenty threads start together, each in its own session and transaction, and ask for
-more in total than is available. Row locks on the facility and then the programme
-(``limit_accounting.lock_facility``) make them queue: the granted total stays within
-the limit and every refusal names the rule and the candidate that bound.
+more in total than is available. On PostgreSQL row locks on the facility and then the
+programme (``limit_accounting.lock_facility``) make them queue: the granted total stays
+within the limit and every refusal names the rule and the candidate that bound. SQLite
+has no row locks: it runs one writer at a time and refuses at once a writer that would
+deadlock; that refusal must be a clean ``Conflict`` (retry), never an excess.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from scf.platform.auth.access import Actor
-from scf.platform.db import json_dumps
-from scf.platform.errors import RuleRefused
+from scf.platform.db import create_db_engine, json_dumps
+from scf.platform.errors import Conflict, RuleRefused
 from scf.platform.migrate import upgrade
 from scf.platform.models import Facility, Loan
 from scf.platform.services.drawdowns import DrawdownRequest, request_drawdown
@@ -35,7 +37,10 @@ THREADS = 20
 @pytest.fixture()
 def committed(backend: str, tmp_path: Path) -> Iterator[sessionmaker[Session]]:
     if backend != "postgresql":
-        pytest.skip("concurrency test needs PostgreSQL row locks; SQLite serialises writers itself")
+        pytest.skip(
+            "row-lock test needs PostgreSQL (SCF_TEST_DATABASE_URL); SQLite has no row locks and "
+            "is covered by the serialised-or-busy test below"
+        )
     url = database_url(backend, "lending_concurrency", tmp_path)
     engine = sa.create_engine(url, pool_size=THREADS, json_serializer=json_dumps)
     upgrade(engine)
@@ -59,7 +64,7 @@ def fire(
     start = threading.Barrier(THREADS)
     granted: list[Decimal] = []
     refused: list[RuleRefused] = []
-    crashed: list[BaseException] = []
+    crashed: list[BaseException] = []  # a busy Conflict (SQLite) lands here too
     guard = threading.Lock()
 
     def one(k: int) -> None:
@@ -161,3 +166,41 @@ def test_twenty_concurrent_drawdowns_on_two_facilities_never_exceed_the_programm
         programme = session.get(Programme, programme_id)
         assert programme is not None
         assert programme_usage(session, programme).used == D("480000.00") <= programme.cap
+
+
+def test_on_sqlite_concurrent_drawdowns_are_serialised_or_refused_as_busy(
+    backend: str, tmp_path: Path
+) -> None:
+    if backend != "sqlite":
+        pytest.skip("the SQLite variant; PostgreSQL runs the row-lock tests above")
+    engine = create_db_engine(database_url("sqlite", "lending_concurrency", tmp_path))
+    upgrade(engine)
+    factory = sessionmaker(engine, expire_on_commit=False)
+    with factory() as session:
+        world = build_world(session)
+        facility = credit_facility(world, "supplier")
+        session.commit()
+        rm, facility_id = world.actor("rm"), facility.id
+    granted, refused, other = fire(factory, rm, [facility_id], D("80000"))
+    busy = [e for e in other if isinstance(e, Conflict) and "busy" in str(e)]
+    assert busy == other, "anything but a clean busy Conflict is a failure"
+    # each service takes SQLite's write lock before reading (write_service), so the
+    # threads queue on the busy timeout: the same 12 granted, 8 refused as PostgreSQL
+    assert (len(granted), len(refused), len(busy)) == (12, 8, 0)
+    assert all({r["id"] for r in e.errors["rules"]} == {"within_availability"} for e in refused)
+    with factory() as session:
+        stored = session.get(Facility, facility_id)
+        assert stored is not None
+        assert facility_position(session, stored).outstanding == sum(granted, D(0))
+    engine.dispose()
+
+
+def test_a_writer_sqlite_refuses_at_once_gets_a_retryable_conflict(db_session: Session) -> None:
+    from scf.platform.services.limit_accounting import write_service
+
+    @write_service
+    def deadlocked(session: Session, actor: Actor) -> None:
+        raise sa.exc.OperationalError("INSERT …", {}, Exception("database is locked"))
+
+    with pytest.raises(Conflict, match="retry"):
+        deadlocked(db_session, Actor.system("test"))

@@ -319,3 +319,36 @@ def test_a_guarantee_company_makes_a_guarantee_strong(world: World) -> None:
     )
     assert facility.status is FacilityStatus.PROPOSED
     assert [g.kind.value for g in facility.guarantees] == ["guarantee_company"]
+
+
+def test_market_programme_membership_is_by_the_market_edge(world: World) -> None:
+    import datetime as dt
+
+    from scf.platform.models import Programme, Relationship
+    from scf.platform.models.enums import ProgrammeKind, RelationshipKind
+    from scf.platform.services.granting import in_programme
+
+    assert world.market is not None
+    market_programme = Programme(
+        code="PG-MKT",
+        kind=ProgrammeKind.MARKET,
+        market_id=world.market.id,
+        name="商圈",
+        cap=D("5000000"),
+        valid_from=dt.date(2025, 1, 1),
+    )
+    world.session.add(market_programme)
+    dealer = world.parties["dealer"]
+    assert not in_programme(world.session, dealer, market_programme, AS_OF)
+    world.session.add(
+        Relationship(
+            kind=RelationshipKind.MEMBER_OF_MARKET,
+            source_party_id=dealer.id,
+            target_market_id=world.market.id,
+            valid_from=dt.date(2025, 1, 1),
+        )
+    )
+    world.session.flush()
+    assert in_programme(world.session, dealer, market_programme, AS_OF)
+    assert world.programme is not None
+    assert in_programme(world.session, dealer, world.programme, AS_OF)  # distributes for core
