@@ -39,6 +39,7 @@ from scf.platform.api.lending_schemas import (
 )
 from scf.platform.services import drawdowns as drawdown_service
 from scf.platform.services import facilities as facility_service
+from scf.platform.services import facility_status
 from scf.platform.services import receipts as receipt_service
 from scf.platform.services.lending_views import (
     drawdown_dict,
@@ -194,7 +195,7 @@ class Status(MethodView):
     def post(self, body: dict[str, Any], facility_id: int) -> dict[str, object]:
         """Freeze, unfreeze or close a facility, with the reason."""
         session = db_session()
-        facility_service.set_facility_status(
+        facility_status.set_facility_status(
             session, actor(), facility_id, body["status"], reason=body["reason"]
         )
         session.commit()

@@ -94,7 +94,7 @@ def facility_command(facility_id: int, as_of: str | None, as_json: bool) -> None
 @click.option("--as-of", help="YYYY-MM-DD (today).")
 def refresh_command(as_of: str | None) -> None:
     """Days past due and delinquency class of every active loan; expire ended facilities."""
-    from scf.platform.services.facilities import expire_facilities
+    from scf.platform.services.facility_status import expire_facilities
     from scf.platform.services.loan_book import refresh_loan_book
 
     on = _date(as_of)
@@ -145,7 +145,7 @@ def reconcile_command(as_json: bool) -> None:
 @click.argument("level")
 def authority_command(username: str, level: str) -> None:
     """Give a risk officer an approval LEVEL (see authority.yaml), or 'none' to take it away."""
-    from scf.platform.services.facilities import set_approval_level
+    from scf.platform.services.facility_status import set_approval_level
 
     with app_session() as session:
         set_approval_level(

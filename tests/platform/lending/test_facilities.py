@@ -16,8 +16,8 @@ from scf.platform.services.facilities import (
     propose_limit_change,
     resubmit_facility,
     send_back_facility,
-    set_facility_status,
 )
+from scf.platform.services.facility_status import set_facility_status
 from tests.platform.lending.world import AS_OF, World
 
 D = Decimal
