@@ -80,6 +80,7 @@ def init_app(app: Flask, csrf: CSRFProtect) -> None:
     api = ScfApi(app)
     from scf.platform.api import (
         auth_tokens,
+        lending,
         markets,
         network,
         parties,
@@ -94,6 +95,7 @@ def init_app(app: Flask, csrf: CSRFProtect) -> None:
         pricing,
         relationships,
         network,
+        lending,
     )
     for module in modules:
         csrf.exempt(module.blp)

@@ -9,7 +9,6 @@ from flask.views import MethodView
 
 from scf.platform.api import actor, make_blueprint
 from scf.platform.api.network_schemas import (
-    AsOfQuery,
     CircleQuery,
     CircleSchema,
     EgoQuery,
@@ -18,6 +17,7 @@ from scf.platform.api.network_schemas import (
     StressIn,
     StressSchema,
 )
+from scf.platform.api.schemas import AsOfQuery
 from scf.platform.services.network_views import (
     ego_network_view,
     exposure_report,

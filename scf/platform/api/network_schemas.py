@@ -9,15 +9,11 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from scf.graph.data import EDGE_KINDS
-from scf.platform.api.schemas import money_field
+from scf.platform.api.schemas import AsOfQuery, money_field
 
 
 def ratio_field(**kwargs: Any) -> fields.Decimal:
     return fields.Decimal(as_string=True, **kwargs)
-
-
-class AsOfQuery(Schema):
-    as_of = fields.Date(metadata={"description": "YYYY-MM-DD; default today"})
 
 
 class RelationshipIn(Schema):

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from scf.platform.errors import Forbidden, NotFound
-from scf.platform.models import Loan, Market, Party, Relationship, User
+from scf.platform.models import Facility, Loan, Market, Party, Relationship, User
 from scf.platform.models.enums import RelationshipKind, Role
 
 
@@ -194,3 +194,47 @@ def can_view_market_id(actor: Actor, market_id: int | None) -> bool:
     if actor.role is Role.MARKET_ADMINISTRATOR:
         return market_id is not None and market_id == actor.market_id
     return True
+
+
+# ------------------------------------------------------------------- lending
+# Relationship managers propose facilities, draw and record repayments for the parties
+# they may see; risk officers holding an approval level approve (maker-checker
+# [000 §五]); market administrators and administrators only read what they may see.
+
+
+def visible_party_by_id(session: Session, actor: Actor, party_id: int) -> Party:
+    party = session.get(Party, party_id)
+    if party is None or not can_view_party(session, actor, party_id):
+        raise NotFound(f"未找到主体 (party not found): {party_id}")
+    return party
+
+
+def facility_filter(actor: Actor) -> ColumnElement[bool] | None:
+    """A WHERE clause on ``Facility`` limiting rows to visible parties (None = all)."""
+    clause = party_filter(actor)
+    if clause is None:
+        return None
+    return Facility.party_id.in_(sa.select(Party.id).where(clause))
+
+
+def visible_facility(session: Session, actor: Actor, facility_id: int) -> Facility:
+    """The facility, if its party is visible to ``actor``; otherwise *not found*."""
+    facility = session.get(Facility, facility_id)
+    if facility is None or not can_view_party(session, actor, facility.party_id):
+        raise NotFound(f"未找到授信额度 (facility not found): {facility_id}")
+    return facility
+
+
+def require_lender(actor: Actor) -> None:
+    """Proposing, drawing and recording repayments: relationship managers (and the system)."""
+    require_role(actor, Role.RELATIONSHIP_MANAGER)
+
+
+def approver_level(session: Session, actor: Actor) -> str | None:
+    """The approval level a checker holds: risk officers only; others are refused."""
+    if actor.role is not Role.RISK_OFFICER or actor.user_id is None:
+        raise Forbidden(
+            "无权审批授信 (forbidden): approving needs a risk officer holding an approval level"
+        )
+    user = session.get(User, actor.user_id)
+    return None if user is None else user.approval_level

@@ -78,7 +78,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from scf.platform.cli import admin, db, demo, listing, network, users
+    from scf.platform.cli import admin, db, demo, lending, listing, network, users
 
     main.add_command(db.db)
     main.add_command(db.seed)
@@ -89,6 +89,7 @@ def _register() -> None:
     main.add_command(users.users)
     main.add_command(network.network)
     main.add_command(admin.branches)
+    main.add_command(lending.lending)
 
 
 _register()

@@ -26,6 +26,8 @@ class User(Timestamps, Base):
     active: Mapped[bool] = mapped_column(default=True)
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # 审批权限: a level of ``authority.levels`` in the policy (差别化授权 [000 §五]); None = none.
+    approval_level: Mapped[str | None] = mapped_column(sa.String(40))
 
     __table_args__ = (
         sa.CheckConstraint(

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from scf.platform.models.base import Base, Timestamps, enum_type
-from scf.platform.models.enums import CollateralKind, ReceiptStatus
+from scf.platform.models.enums import CollateralKind, ReceiptStatus, ReleaseBasis
 from scf.platform.models.types import Money, Quantity, Ratio, UnitPrice
 
 
@@ -95,6 +95,24 @@ class WarehouseReceipt(Timestamps, Base):
             "released_quantity >= 0 AND released_quantity <= quantity", name="release_in_range"
         ),
     )
+
+
+class ReceiptRelease(Base):
+    """Goods taken out of a warehouse receipt (出库): the receipt's ``released_quantity`` is
+    the sum of these, and ``scf.platform.services.receipts.reconcile_receipt`` proves it."""
+
+    __tablename__ = "receipt_releases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    receipt_id: Mapped[int] = mapped_column(sa.ForeignKey("warehouse_receipts.id"), index=True)
+    loan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("loans.id"), index=True)
+    released_on: Mapped[dt.date]
+    quantity: Mapped[Decimal] = mapped_column(Quantity())
+    unit_price: Mapped[Decimal | None] = mapped_column(UnitPrice())
+    value: Mapped[Decimal] = mapped_column(Money())
+    basis: Mapped[ReleaseBasis] = mapped_column(enum_type(ReleaseBasis))
+    details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+
+    __table_args__ = (sa.CheckConstraint("quantity > 0", name="quantity_positive"),)
 
 
 class CollateralItem(Timestamps, Base):

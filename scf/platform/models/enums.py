@@ -63,6 +63,7 @@ class Product(StrEnum):
 
 class FacilityStatus(StrEnum):
     PROPOSED = "proposed"
+    SENT_BACK = "sent_back"  # returned to the proposer by the checker (退回)
     ACTIVE = "active"
     FROZEN = "frozen"
     EXPIRED = "expired"
@@ -71,7 +72,8 @@ class FacilityStatus(StrEnum):
 
 
 class LoanStatus(StrEnum):
-    PENDING = "pending"
+    PENDING = "pending"  # a drawdown requested, not yet disbursed: it blocks the limit
+    CANCELLED = "cancelled"  # a pending drawdown withdrawn before disbursal
     ACTIVE = "active"
     REPAID = "repaid"
     WRITTEN_OFF = "written_off"
@@ -82,6 +84,43 @@ class RepaymentMethod(StrEnum):
     INSTALMENT_PRINCIPAL = "instalment_principal"
     EQUAL_PRINCIPAL = "equal_principal"
     EQUAL_INSTALMENT = "equal_instalment"
+
+
+class DrawdownStatus(StrEnum):
+    """Limit accounting (额度占用): pending blocks the limit, utilised uses it, cancelled frees it."""
+
+    PENDING = "pending"
+    UTILISED = "utilised"
+    CANCELLED = "cancelled"
+
+
+class ApprovalAction(StrEnum):
+    """Maker-checker steps on a facility (审批流程) [000 §五]."""
+
+    PROPOSE = "propose"
+    PROPOSE_CHANGE = "propose_change"  # a new limit for an active facility
+    RESUBMIT = "resubmit"
+    APPROVE = "approve"
+    SEND_BACK = "send_back"
+
+
+class GuarantorKind(StrEnum):
+    """Who guarantees a facility [003 §七(二)]."""
+
+    GUARANTEE_COMPANY = "guarantee_company"  # 专业担保公司 (strong)
+    ENTERPRISE = "enterprise"  # 企业保证
+    MARKET_ADMINISTRATOR = "market_administrator"  # 市场管理方保证
+    PERSONAL = (
+        "personal"  # 个人连带责任保证 (legal representative, controller, shareholder, spouse)
+    )
+
+
+class ReleaseBasis(StrEnum):
+    """Why goods left a pledged warehouse receipt (出库依据)."""
+
+    REPAYMENT = "repayment"  # 随还随提: the balance still covered after release
+    MARGIN = "margin"  # 保兑仓 随缴保证金随提货
+    UNPLEDGED = "unpledged"  # the receipt secured nothing
 
 
 class CollateralKind(StrEnum):

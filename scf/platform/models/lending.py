@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from scf.platform.models.base import Base, Timestamps, enum_type
 from scf.platform.models.enums import (
     FacilityStatus,
+    GuarantorKind,
     LoanStatus,
     Product,
     RepaymentMethod,
@@ -41,12 +42,42 @@ class Facility(Timestamps, Base):
     decision: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     proposed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # Defaults for drawdowns, fixed when the facility is granted (priced and checked then).
+    repayment_method: Mapped[RepaymentMethod | None] = mapped_column(enum_type(RepaymentMethod))
+    rate_annual: Mapped[Decimal | None] = mapped_column(Ratio())
 
     loans: Mapped[list[Loan]] = relationship(back_populates="facility")
+    guarantees: Mapped[list[FacilityGuarantee]] = relationship(
+        back_populates="facility", cascade="all, delete-orphan", order_by="FacilityGuarantee.id"
+    )
 
     __table_args__ = (
         sa.CheckConstraint("limit_amount >= 0", name="limit_not_negative"),
         sa.CheckConstraint("end_date >= start_date", name="dates_in_order"),
+    )
+
+
+class FacilityGuarantee(Base):
+    """A guarantee attached to a facility (保证): who, what kind, the amount it covers.
+
+    Collateral (抵质押物) is attached through ``CollateralItem.pledged_facility_id``;
+    receivables and warehouse receipts are named per drawdown and pledged to the loan.
+    """
+
+    __tablename__ = "facility_guarantees"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("facilities.id", ondelete="CASCADE"), index=True
+    )
+    guarantor_party_id: Mapped[int] = mapped_column(sa.ForeignKey("parties.id"), index=True)
+    kind: Mapped[GuarantorKind] = mapped_column(enum_type(GuarantorKind))
+    amount: Mapped[Decimal] = mapped_column(Money())
+
+    facility: Mapped[Facility] = relationship(back_populates="guarantees")
+
+    __table_args__ = (
+        sa.UniqueConstraint("facility_id", "guarantor_party_id"),
+        sa.CheckConstraint("amount > 0", name="amount_positive"),
     )
 
 
@@ -140,8 +171,26 @@ class Repayment(Base):
     amount: Mapped[Decimal] = mapped_column(Money())
     principal_part: Mapped[Decimal] = mapped_column(Money())
     interest_part: Mapped[Decimal] = mapped_column(Money())
+    # The part of ``principal_part`` paid before it was due (提前还款); it reshaped the schedule.
+    prepaid_principal: Mapped[Decimal] = mapped_column(
+        Money(), default=Decimal("0"), server_default="0"
+    )
     reference: Mapped[str | None] = mapped_column(sa.String(64))
 
     loan: Mapped[Loan] = relationship(back_populates="repayments")
+
+    __table_args__ = (sa.CheckConstraint("amount > 0", name="amount_positive"),)
+
+
+class MarginDeposit(Base):
+    """Cash margin paid on a 保兑仓 loan (保证金): goods are released in step with it
+    (随缴保证金随提货) [003 §六(九)] [000 §三(二)5]."""
+
+    __tablename__ = "margin_deposits"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    loan_id: Mapped[int] = mapped_column(sa.ForeignKey("loans.id", ondelete="CASCADE"), index=True)
+    paid_on: Mapped[dt.date]
+    amount: Mapped[Decimal] = mapped_column(Money())
+    reference: Mapped[str | None] = mapped_column(sa.String(64))
 
     __table_args__ = (sa.CheckConstraint("amount > 0", name="amount_positive"),)

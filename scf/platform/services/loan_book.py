@@ -1,7 +1,10 @@
 """The loan book: schedules from the credit engine, repayments, days past due.
 
-Schedules are never computed here: ``scf.credit.schedules`` builds them, and this
-module only stores what it returns, so the API, the seed and the jobs agree.
+Schedules are never computed here: ``scf.credit.schedules`` builds them and
+``scf.credit.repayments`` applies money to them; this module only stores what they
+return, so the API, the seed and the jobs agree. Balances are derived
+(``outstanding_principal``), and ``reconcile_loan`` proves the stored schedule agrees
+with the repayments.
 """
 
 from __future__ import annotations
@@ -10,14 +13,28 @@ import datetime as dt
 from collections import Counter
 from decimal import Decimal
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from scf.credit.dates import add_months
 from scf.credit.delinquency import delinquency_class
 from scf.credit.policy import load_policy
+from scf.credit.repayments import (
+    Line,
+    Payoff,
+    RepaymentError,
+    allocate,
+    end_on_maturity,
+    payoff,
+    prepayment_mode,
+)
 from scf.credit.schedules import Schedule, build_schedule
-from scf.platform.models import Instalment, Loan, Repayment
-from scf.platform.models.enums import LoanStatus, RepaymentMethod
+from scf.platform.auth.access import Actor, require_lender, visible_loan
+from scf.platform.errors import Conflict, RuleRefused, ValidationFailed
+from scf.platform.models import Instalment, Loan, Repayment, WarehouseReceipt
+from scf.platform.models.enums import LoanStatus, ReceiptStatus, RepaymentMethod
+from scf.platform.services import audit
+from scf.platform.services.limit_accounting import lock_facility, write_service
 
 ZERO = Decimal("0")
 
@@ -31,7 +48,8 @@ def months_between(start: dt.date, end: dt.date) -> int:
 
 
 def schedule_for(loan: Loan, principal_instalments: int) -> Schedule:
-    """The loan's schedule: monthly interest periods up to maturity; principal per method."""
+    """The loan's schedule: monthly interest periods up to maturity, principal per method,
+    the last instalment due on the maturity date (``end_on_maturity``)."""
     policy = load_policy(loan.drawn_on)
     months = months_between(loan.drawn_on, loan.maturity_date)
     method = loan.repayment_method
@@ -45,7 +63,7 @@ def schedule_for(loan: Loan, principal_instalments: int) -> Schedule:
         periods = count * -(-months // count)
     else:
         periods = months
-    return build_schedule(
+    built = build_schedule(
         loan.principal,
         loan.rate_annual,
         loan.drawn_on,
@@ -55,6 +73,7 @@ def schedule_for(loan: Loan, principal_instalments: int) -> Schedule:
         interval_months=interval,
         instalment_count=count,
     )
+    return end_on_maturity(built, loan.maturity_date, policy)
 
 
 def store_schedule(loan: Loan, schedule: Schedule) -> None:
@@ -129,3 +148,182 @@ def schedule_seeded_loans(
         created["repayments"] += replay_seed_history(loan, paid, as_of)
         refresh_delinquency(loan, as_of)
     session.flush()
+
+
+# ------------------------------------------------------------------- repayments
+
+
+def schedule_lines(loan: Loan) -> list[Line]:
+    """The stored schedule as the engine's lines (what is due and what is paid)."""
+    return [
+        Line(i.seq, i.due_date, i.principal_due, i.interest_due, i.principal_paid, i.interest_paid)
+        for i in sorted(loan.instalments, key=lambda i: i.seq)
+    ]
+
+
+def loan_payoff(loan: Loan, on: dt.date) -> Payoff:
+    """What closes the loan on ``on`` (提前结清金额)."""
+    return payoff(schedule_lines(loan), on=on, rate=loan.rate_annual, policy=load_policy(on))
+
+
+def _store_lines(loan: Loan, lines: tuple[Line, ...]) -> None:
+    """Write the engine's lines back; instalments it dropped (nothing left) are removed."""
+    by_seq = {i.seq: i for i in loan.instalments}
+    for line in lines:
+        row = by_seq[line.number]
+        row.principal_due, row.interest_due = line.principal_due, line.interest_due
+        row.principal_paid, row.interest_paid = line.principal_paid, line.interest_paid
+    kept = {line.number for line in lines}
+    loan.instalments = [i for i in loan.instalments if i.seq in kept]
+
+
+def loan_snapshot(loan: Loan) -> dict[str, object]:
+    """What the audit log keeps of a loan before and after a step."""
+    return {
+        "code": loan.code,
+        "facility_id": loan.facility_id,
+        "principal": str(loan.principal),
+        "drawn_on": loan.drawn_on.isoformat(),
+        "maturity_date": loan.maturity_date.isoformat(),
+        "status": loan.status.value,
+        "outstanding_principal": str(outstanding_principal(loan)),
+        "days_past_due": loan.days_past_due,
+        "delinquency_class": loan.delinquency_class,
+        "instalments": len(loan.instalments),
+    }
+
+
+@write_service
+def apply_repayment(
+    session: Session,
+    actor: Actor,
+    loan_id: int,
+    *,
+    amount: Decimal,
+    paid_on: dt.date,
+    reference: str | None = None,
+) -> Repayment:
+    """Apply money received: interest first, then principal, oldest first; the rest
+    prepays principal and reshapes the schedule as the product says [003 §十(二)].
+    Above the payoff amount it is refused and nothing is written."""
+    require_lender(actor)
+    loan = visible_loan(session, actor, loan_id)
+    if amount <= 0:
+        raise ValidationFailed(
+            "amount (还款金额): 必须大于0 (must be positive)",
+            errors={"amount": ["必须大于0 (must be positive)"]},
+        )
+    lock_facility(session, loan.facility_id)
+    loan = session.scalar(
+        sa.select(Loan)
+        .where(Loan.id == loan_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    assert loan is not None
+    if loan.status is not LoanStatus.ACTIVE:
+        raise Conflict(f"贷款 {loan.code} 状态为 {loan.status.value}，不能还款 (not active)")
+    if paid_on < loan.drawn_on:
+        raise ValidationFailed(
+            f"paid_on (还款日): 早于放款日 {loan.drawn_on} (before the loan was drawn)",
+            errors={"paid_on": [f"不得早于 {loan.drawn_on} (not before the drawdown)"]},
+        )
+    policy = load_policy(paid_on)
+    before = loan_snapshot(loan)
+    try:
+        result = allocate(
+            schedule_lines(loan),
+            amount,
+            on=paid_on,
+            rate=loan.rate_annual,
+            method=loan.repayment_method.value,
+            mode=prepayment_mode(loan.product.value, policy),
+            policy=policy,
+        )
+    except RepaymentError as error:
+        if error.rule is not None:
+            raise RuleRefused(
+                f"还款被拒绝，未写入任何数据 (repayment refused; nothing written): "
+                f"{error.rule.id} {error.rule.clause}: {error}",
+                errors={"rules": [error.rule.to_dict()]},
+            ) from None
+        raise ValidationFailed(
+            f"amount (还款金额): {error}", errors={"amount": [str(error)]}
+        ) from None
+    _store_lines(loan, result.lines)
+    repayment = Repayment(
+        paid_on=paid_on,
+        amount=amount,
+        principal_part=result.principal_part,
+        interest_part=result.interest_part,
+        prepaid_principal=result.prepaid_principal,
+        reference=reference,
+    )
+    loan.repayments.append(repayment)
+    session.flush()
+    refresh_delinquency(loan, paid_on)
+    if loan.status is LoanStatus.REPAID:
+        _free_goods(session, loan)
+    audit.record(
+        session,
+        actor,
+        "loan.repayment",
+        "loan",
+        loan.id,
+        before=before,
+        after=loan_snapshot(loan),
+        context={"allocation": result.to_dict(), "reference": reference},
+    )
+    session.flush()
+    return repayment
+
+
+def _free_goods(session: Session, loan: Loan) -> None:
+    """A repaid loan's warehouse receipts are free again (their goods stay in store)."""
+    for receipt in session.scalars(
+        sa.select(WarehouseReceipt).where(
+            WarehouseReceipt.pledged_loan_id == loan.id,
+            WarehouseReceipt.status == ReceiptStatus.PLEDGED,
+        )
+    ):
+        receipt.pledged_loan_id = None
+        receipt.status = ReceiptStatus.ISSUED
+
+
+def refresh_loan_book(session: Session, as_of: dt.date) -> int:
+    """Days past due and delinquency class of every active loan as of ``as_of``."""
+    loans = session.scalars(sa.select(Loan).where(Loan.status == LoanStatus.ACTIVE)).all()
+    for loan in loans:
+        refresh_delinquency(loan, as_of)
+    session.flush()
+    return len(loans)
+
+
+def reconcile_loan(loan: Loan) -> list[str]:
+    """Stored figures that must agree; an empty list when they do.
+
+    Σ principal due = the loan's principal; Σ principal and interest paid on the
+    schedule = Σ of the repayments' parts; nothing paid beyond what is due; repaid
+    exactly when nothing is outstanding."""
+    problems: list[str] = []
+    if loan.status in (LoanStatus.PENDING, LoanStatus.CANCELLED):
+        return [] if not loan.instalments else [f"{loan.code}: schedule before disbursal"]
+    if not loan.instalments:
+        return [f"{loan.code}: no schedule"]
+    due = sum((i.principal_due for i in loan.instalments), ZERO)
+    if due != loan.principal:
+        problems.append(f"{loan.code}: Σ principal due {due} ≠ principal {loan.principal}")
+    for name in ("principal", "interest"):
+        paid = sum((getattr(i, f"{name}_paid") for i in loan.instalments), ZERO)
+        parts = sum((getattr(r, f"{name}_part") for r in loan.repayments), ZERO)
+        if paid != parts:
+            problems.append(f"{loan.code}: Σ {name} paid {paid} ≠ Σ repayments {parts}")
+    for i in loan.instalments:
+        if i.principal_paid > i.principal_due or i.interest_paid > i.interest_due:
+            problems.append(f"{loan.code}: instalment {i.seq} paid beyond due")
+    repaid = outstanding_principal(loan) == ZERO
+    if repaid != (loan.status is LoanStatus.REPAID):
+        problems.append(
+            f"{loan.code}: status {loan.status.value} but outstanding {outstanding_principal(loan)}"
+        )
+    return problems

@@ -1,0 +1,434 @@
+"""Facilities, drawdowns, loans and repayments, warehouse receipts (授信、提款、还款、仓单).
+
+Each view calls one service and commits once; a refusal (``RuleRefused``) comes back
+as problem+json with every failed rule, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from flask.views import MethodView
+
+from scf.platform.api import actor, make_blueprint
+from scf.platform.api.lending_schemas import (
+    AmountIn,
+    DecisionIn,
+    DisburseIn,
+    DrawdownIn,
+    DrawdownOut,
+    FacilityOut,
+    FacilityQuery,
+    FacilitySummary,
+    LoanOut,
+    MarginIn,
+    ProgrammeUsageOut,
+    ProposalIn,
+    ReasonIn,
+    ReceiptIn,
+    ReceiptOut,
+    ReleaseIn,
+    RepaymentIn,
+    RepaymentOut,
+    SendBackIn,
+    SplitIn,
+    StatusIn,
+)
+from scf.platform.api.schemas import AsOfQuery
+from scf.platform.services import drawdowns as drawdown_service
+from scf.platform.services import facilities as facility_service
+from scf.platform.services import facility_status
+from scf.platform.services import receipts as receipt_service
+from scf.platform.services.lending_views import (
+    drawdown_dict,
+    facility_view,
+    list_facilities,
+    loan_view,
+    repayment_dict,
+    summary_dict,
+)
+from scf.platform.services.loan_book import apply_repayment
+from scf.platform.web_session import db_session
+
+blp = make_blueprint(
+    "lending_api", "", "Facilities, drawdowns, loans and repayments (授信、提款、还款)"
+)
+
+
+def _today(value: dt.date | None) -> dt.date:
+    return value or dt.date.today()
+
+
+def _facility(facility_id: int, as_of: dt.date | None = None) -> dict[str, object]:
+    return facility_view(db_session(), actor(), facility_id, _today(as_of)).to_dict()
+
+
+@blp.route("/facilities")
+class Facilities(MethodView):
+    @blp.arguments(FacilityQuery, location="query")
+    @blp.response(200, FacilitySummary(many=True))
+    @blp.paginate()
+    def get(self, args: dict[str, Any], pagination_parameters: Any) -> list[dict[str, object]]:
+        """Facilities you may see, newest first, with used and available."""
+        total, rows = list_facilities(
+            db_session(),
+            actor(),
+            party_uscc=args.get("party"),
+            status=args.get("status"),
+            product=args.get("product"),
+            limit=pagination_parameters.page_size,
+            offset=pagination_parameters.first_item,
+        )
+        pagination_parameters.item_count = total
+        return [summary_dict(*row) for row in rows]
+
+    @blp.arguments(ProposalIn)
+    @blp.response(201, FacilityOut)
+    def post(self, body: dict[str, Any]) -> dict[str, object]:
+        """Propose a facility: the credit engine fixes the amount (lowest candidate) or
+        refuses naming the rules; it then waits for an approver (maker-checker)."""
+        proposal = facility_service.Proposal(
+            party_uscc=body["party"],
+            product=body["product"],
+            amount=body["amount"],
+            start_date=body["start_date"],
+            end_date=body["end_date"],
+            repayment_method=body["repayment_method"],
+            revolving=body["revolving"],
+            programme_code=body["programme"],
+            group_code=body["group"],
+            collateral_codes=tuple(body["collateral"]),
+            guarantees=tuple((g["guarantor"], g["kind"], g["amount"]) for g in body["guarantees"]),
+            registered_and_operating_locally=body["registered_and_operating_locally"],
+            contribution=body["contribution"],
+            prospect=body["prospect"],
+            rate_annual=body["rate_annual"],
+            comment=body["comment"],
+        )
+        session = db_session()
+        facility = facility_service.propose_facility(
+            session, actor(), proposal, _today(body["as_of"])
+        )
+        session.commit()
+        return _facility(facility.id)
+
+
+@blp.route("/facilities/<int:facility_id>")
+class FacilityDetail(MethodView):
+    @blp.arguments(AsOfQuery, location="query")
+    @blp.response(200, FacilityOut)
+    def get(self, args: dict[str, Any], facility_id: int) -> dict[str, object]:
+        """A facility: limit, used, available and each candidate of availability."""
+        return _facility(facility_id, args.get("as_of"))
+
+
+@blp.route("/facilities/<int:facility_id>/approve")
+class Approve(MethodView):
+    @blp.arguments(DecisionIn)
+    @blp.response(200, FacilityOut)
+    def post(self, body: dict[str, Any], facility_id: int) -> dict[str, object]:
+        """Approve the pending proposal (a risk officer with enough authority, not its maker)."""
+        session = db_session()
+        facility_service.approve_facility(
+            session, actor(), facility_id, on=_today(body["on"]), comment=body["comment"]
+        )
+        session.commit()
+        return _facility(facility_id)
+
+
+@blp.route("/facilities/<int:facility_id>/send-back")
+class SendBack(MethodView):
+    @blp.arguments(SendBackIn)
+    @blp.response(200, FacilityOut)
+    def post(self, body: dict[str, Any], facility_id: int) -> dict[str, object]:
+        """Send the pending proposal back to its maker with a comment (退回)."""
+        session = db_session()
+        facility_service.send_back_facility(session, actor(), facility_id, comment=body["comment"])
+        session.commit()
+        return _facility(facility_id)
+
+
+@blp.route("/facilities/<int:facility_id>/resubmit")
+class Resubmit(MethodView):
+    @blp.arguments(AmountIn)
+    @blp.response(200, FacilityOut)
+    def post(self, body: dict[str, Any], facility_id: int) -> dict[str, object]:
+        """Resubmit a sent-back proposal; the engine runs again."""
+        session = db_session()
+        facility_service.resubmit_facility(
+            session,
+            actor(),
+            facility_id,
+            amount=body["amount"],
+            as_of=_today(body["as_of"]),
+            comment=body["comment"],
+        )
+        session.commit()
+        return _facility(facility_id)
+
+
+@blp.route("/facilities/<int:facility_id>/limit-changes")
+class LimitChanges(MethodView):
+    @blp.arguments(AmountIn)
+    @blp.response(201, FacilityOut)
+    def post(self, body: dict[str, Any], facility_id: int) -> dict[str, object]:
+        """Propose a new limit; it applies once approved (maker-checker)."""
+        session = db_session()
+        facility_service.propose_limit_change(
+            session,
+            actor(),
+            facility_id,
+            amount=body["amount"],
+            as_of=_today(body["as_of"]),
+            comment=body["comment"],
+        )
+        session.commit()
+        return _facility(facility_id)
+
+
+@blp.route("/facilities/<int:facility_id>/status")
+class Status(MethodView):
+    @blp.arguments(StatusIn)
+    @blp.response(200, FacilityOut)
+    def post(self, body: dict[str, Any], facility_id: int) -> dict[str, object]:
+        """Freeze, unfreeze or close a facility, with the reason."""
+        session = db_session()
+        facility_status.set_facility_status(
+            session, actor(), facility_id, body["status"], reason=body["reason"]
+        )
+        session.commit()
+        return _facility(facility_id)
+
+
+@blp.route("/facilities/<int:facility_id>/drawdowns")
+class FacilityDrawdowns(MethodView):
+    @blp.response(200, DrawdownOut(many=True))
+    def get(self, facility_id: int) -> list[dict[str, object]]:
+        """The facility's drawdowns, newest first."""
+        view = facility_view(db_session(), actor(), facility_id, dt.date.today())
+        return [drawdown_dict(d) for d in view.drawdowns]
+
+    @blp.arguments(DrawdownIn)
+    @blp.response(201, DrawdownOut)
+    def post(self, body: dict[str, Any], facility_id: int) -> dict[str, object]:
+        """Draw on a facility: checked against availability (facility, collateral,
+        programme, group); refused with the rule, or blocked and (by default) disbursed."""
+        session = db_session()
+        drawdown = drawdown_service.request_drawdown(
+            session,
+            actor(),
+            facility_id,
+            drawdown_service.DrawdownRequest(
+                amount=body["amount"],
+                requested_on=_today(body["requested_on"]),
+                maturity_date=body["maturity_date"],
+                instalments=body["instalments"],
+                repayment_method=body["repayment_method"],
+                rate_annual=body["rate_annual"],
+                receivable_codes=tuple(body["receivables"]),
+                receipt_numbers=tuple(body["warehouse_receipts"]),
+                margin=body["margin"],
+                disburse=body["disburse"],
+            ),
+        )
+        session.commit()
+        return drawdown_dict(drawdown)
+
+
+def _drawdown(drawdown_id: int) -> dict[str, object]:
+    from scf.platform.auth.access import visible_facility
+    from scf.platform.errors import NotFound
+    from scf.platform.models import Drawdown
+
+    session = db_session()
+    drawdown = session.get(Drawdown, drawdown_id)
+    if drawdown is None:
+        raise NotFound(f"未找到提款 (drawdown not found): {drawdown_id}")
+    visible_facility(session, actor(), drawdown.facility_id)
+    return drawdown_dict(drawdown)
+
+
+@blp.route("/drawdowns/<int:drawdown_id>")
+class DrawdownDetail(MethodView):
+    @blp.response(200, DrawdownOut)
+    def get(self, drawdown_id: int) -> dict[str, object]:
+        """One drawdown with the availability it was checked against."""
+        return _drawdown(drawdown_id)
+
+
+@blp.route("/drawdowns/<int:drawdown_id>/disburse")
+class Disburse(MethodView):
+    @blp.arguments(DisburseIn)
+    @blp.response(200, DrawdownOut)
+    def post(self, body: dict[str, Any], drawdown_id: int) -> dict[str, object]:
+        """Disburse a pending drawdown: blocked → utilised."""
+        session = db_session()
+        drawdown_service.disburse_drawdown(session, actor(), drawdown_id, on=_today(body["on"]))
+        session.commit()
+        return _drawdown(drawdown_id)
+
+
+@blp.route("/drawdowns/<int:drawdown_id>/cancel")
+class Cancel(MethodView):
+    @blp.arguments(ReasonIn)
+    @blp.response(200, DrawdownOut)
+    def post(self, body: dict[str, Any], drawdown_id: int) -> dict[str, object]:
+        """Cancel a pending drawdown: blocked → available; collateral freed."""
+        session = db_session()
+        drawdown_service.cancel_drawdown(session, actor(), drawdown_id, reason=body["reason"])
+        session.commit()
+        return _drawdown(drawdown_id)
+
+
+@blp.route("/loans/<int:loan_id>")
+class LoanDetail(MethodView):
+    @blp.arguments(AsOfQuery, location="query")
+    @blp.response(200, LoanOut)
+    def get(self, args: dict[str, Any], loan_id: int) -> dict[str, object]:
+        """A loan: schedule, repayments, payoff, days past due and class."""
+        return loan_view(db_session(), actor(), loan_id, _today(args.get("as_of"))).to_dict()
+
+
+@blp.route("/loans/<int:loan_id>/repayments")
+class Repayments(MethodView):
+    @blp.response(200, RepaymentOut(many=True))
+    def get(self, loan_id: int) -> list[dict[str, object]]:
+        """The loan's repayments, oldest first."""
+        view = loan_view(db_session(), actor(), loan_id, dt.date.today())
+        return [repayment_dict(r) for r in view.loan.repayments]
+
+    @blp.arguments(RepaymentIn)
+    @blp.response(201, RepaymentOut)
+    def post(self, body: dict[str, Any], loan_id: int) -> dict[str, object]:
+        """Record money received: interest first, then principal; the rest prepays."""
+        session = db_session()
+        repayment = apply_repayment(
+            session,
+            actor(),
+            loan_id,
+            amount=body["amount"],
+            paid_on=_today(body["paid_on"]),
+            reference=body["reference"],
+        )
+        session.commit()
+        return repayment_dict(repayment)
+
+
+@blp.route("/loans/<int:loan_id>/margin")
+class Margin(MethodView):
+    @blp.arguments(MarginIn)
+    @blp.response(201, LoanOut)
+    def post(self, body: dict[str, Any], loan_id: int) -> dict[str, object]:
+        """Record 保兑仓 margin paid; goods of the same value become releasable."""
+        session = db_session()
+        receipt_service.pay_margin(
+            session,
+            actor(),
+            loan_id,
+            body["amount"],
+            on=_today(body["paid_on"]),
+            reference=body["reference"],
+        )
+        session.commit()
+        return loan_view(session, actor(), loan_id, _today(body["paid_on"])).to_dict()
+
+
+@blp.route("/programmes/<int:programme_id>/usage")
+class Usage(MethodView):
+    @blp.response(200, ProgrammeUsageOut)
+    def get(self, programme_id: int) -> dict[str, object]:
+        """A programme's cap, used (blocked + outstanding under it) and remaining."""
+        from scf.platform.auth.access import require_role
+        from scf.platform.errors import NotFound
+        from scf.platform.models import Programme
+        from scf.platform.models.enums import Role
+        from scf.platform.services.limit_accounting import programme_usage
+
+        require_role(actor(), Role.RELATIONSHIP_MANAGER, Role.RISK_OFFICER, Role.ADMIN)
+        programme = db_session().get(Programme, programme_id)
+        if programme is None:
+            raise NotFound(f"未找到项目 (programme not found): {programme_id}")
+        return programme_usage(db_session(), programme).to_dict()
+
+
+def _receipt(number: str, on: dt.date) -> dict[str, object]:
+    session = db_session()
+    receipt = receipt_service.visible_receipt(session, actor(), number)
+    allowance = receipt_service.release_allowance(session, receipt, on)
+    return {
+        **receipt_service.receipt_snapshot(receipt),
+        "releasable_now": str(allowance.quantity),
+        "release_basis": allowance.basis,
+        "explanation": allowance.explanation,
+    }
+
+
+@blp.route("/warehouse-receipts")
+class Receipts(MethodView):
+    @blp.arguments(ReceiptIn)
+    @blp.response(201, ReceiptOut)
+    def post(self, body: dict[str, Any]) -> dict[str, object]:
+        """Record a warehouse receipt issued by a supervisor."""
+        session = db_session()
+        receipt = receipt_service.issue_receipt(
+            session,
+            actor(),
+            number=body["number"],
+            owner_uscc=body["owner"],
+            supervisor_uscc=body["supervisor"],
+            warehouse=body["warehouse"],
+            commodity=body["commodity"],
+            quantity=body["quantity"],
+            issued_on=_today(body["issued_on"]),
+        )
+        session.commit()
+        return _receipt(receipt.number, dt.date.today())
+
+
+@blp.route("/warehouse-receipts/<string:number>")
+class ReceiptDetail(MethodView):
+    @blp.arguments(AsOfQuery, location="query")
+    @blp.response(200, ReceiptOut)
+    def get(self, args: dict[str, Any], number: str) -> dict[str, object]:
+        """A receipt and how much of it may be released now, and why."""
+        return _receipt(number, _today(args.get("as_of")))
+
+
+@blp.route("/warehouse-receipts/<string:number>/split")
+class Split(MethodView):
+    @blp.arguments(SplitIn)
+    @blp.response(201, ReceiptOut(many=True))
+    def post(self, body: dict[str, Any], number: str) -> list[dict[str, object]]:
+        """Split a receipt; the parts must add up to the goods left; a pledge follows."""
+        session = db_session()
+        on = _today(body["on"])
+        children = receipt_service.split_receipt(session, actor(), number, body["parts"], on=on)
+        session.commit()
+        return [_receipt(c.number, on) for c in children]
+
+
+@blp.route("/warehouse-receipts/<string:number>/release")
+class Release(MethodView):
+    @blp.arguments(ReleaseIn)
+    @blp.response(200, ReceiptOut)
+    def post(self, body: dict[str, Any], number: str) -> dict[str, object]:
+        """Release goods (出库) within what repayment or 保兑仓 margin allows."""
+        session = db_session()
+        on = _today(body["on"])
+        receipt_service.release_goods(session, actor(), number, Decimal(body["quantity"]), on=on)
+        session.commit()
+        return _receipt(number, on)
+
+
+@blp.route("/warehouse-receipts/<string:number>/cancel")
+class CancelReceipt(MethodView):
+    @blp.arguments(ReasonIn)
+    @blp.response(200, ReceiptOut)
+    def post(self, body: dict[str, Any], number: str) -> dict[str, object]:
+        """Cancel an unpledged receipt that has released nothing (注销)."""
+        session = db_session()
+        receipt_service.cancel_receipt(session, actor(), number, reason=body["reason"])
+        session.commit()
+        return _receipt(number, dt.date.today())

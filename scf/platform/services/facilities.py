@@ -1,0 +1,378 @@
+"""Facilities (授信额度): proposed by one user, approved or sent back by another.
+
+(Proposal input: ``facility_terms``; freezing, closing, expiry, approval levels:
+``facility_status``.)
+
+Maker-checker with tiered authority (差别化授权) [000 §五]: a relationship manager
+proposes, the credit engine checks (``granting.evaluate_grant``) and fixes the granted
+amount; a risk officer whose approval level covers the borrower's total limits for the
+product class approves, or sends the proposal back with a comment; nobody approves their
+own proposal. A limit change follows the same path. Every step is an ``Approval`` row
+and an audit entry with the facility before and after.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from scf.credit.authority import authority_rule, lowest_sufficient_level, not_own_proposal_rule
+from scf.credit.dates import add_years
+from scf.credit.explain import rule
+from scf.credit.policy import load_policy
+from scf.platform.auth.access import (
+    Actor,
+    approver_level,
+    require_lender,
+    visible_facility,
+)
+from scf.platform.errors import Conflict, Forbidden, ValidationFailed
+from scf.platform.models import (
+    Approval,
+    Facility,
+    FacilityGuarantee,
+)
+from scf.platform.models.enums import (
+    ApprovalAction,
+    FacilityStatus,
+)
+from scf.platform.models.types import utcnow
+from scf.platform.services import audit
+from scf.platform.services.facility_terms import (
+    Proposal,
+    positive,
+    proposal_terms,
+    recorded_terms,
+    stored_terms,
+)
+from scf.platform.services.granting import (
+    GrantDecision,
+    evaluate_grant,
+    party_total_limits,
+    refuse,
+)
+from scf.platform.services.limit_accounting import (
+    lock_facility,
+    write_service,
+)
+
+PROPOSALS = (ApprovalAction.PROPOSE, ApprovalAction.RESUBMIT, ApprovalAction.PROPOSE_CHANGE)
+
+
+def snapshot(facility: Facility) -> dict[str, Any]:
+    """What the audit log keeps of a facility before and after a step."""
+    return {
+        "code": facility.code,
+        "party_id": facility.party_id,
+        "product": facility.product.value,
+        "limit_amount": str(facility.limit_amount),
+        "status": facility.status.value,
+        "start_date": facility.start_date.isoformat(),
+        "end_date": facility.end_date.isoformat(),
+        "revolving": facility.revolving,
+        "approved_by_id": facility.approved_by_id,
+    }
+
+
+def _step(
+    session: Session,
+    facility: Facility,
+    actor: Actor,
+    action: ApprovalAction,
+    amount: Decimal | None,
+    comment: str | None,
+) -> None:
+    if actor.user_id is None:
+        raise Forbidden("审批流程需要具名用户 (maker-checker needs a named user, not the system)")
+    session.add(
+        Approval(
+            facility_id=facility.id,
+            action=action.value,
+            amount=amount,
+            actor_id=actor.user_id,
+            comment=comment,
+            at=utcnow(),
+        )
+    )
+
+
+@write_service
+def propose_facility(
+    session: Session, actor: Actor, proposal: Proposal, as_of: dt.date
+) -> Facility:
+    """Propose a facility; the engine fixes the amount (lowest candidate) or refuses."""
+    require_lender(actor)
+    if actor.user_id is None:
+        raise Forbidden("提议需要具名用户 (a proposal needs a named user, not the system)")
+    terms = proposal_terms(session, actor, proposal, as_of)
+    for item in terms.collateral:
+        if item.pledged_facility_id is not None:
+            raise refuse(
+                "抵质押物已押于其他额度 (collateral already pledged)",
+                [
+                    rule(
+                        "collateral_not_pledged_elsewhere",
+                        "[003 §七]",
+                        False,
+                        item.code,
+                        "未抵押",
+                        "抵质押物不得重复抵押 (collateral pledged once)",
+                    )
+                ],
+            )
+    decision = evaluate_grant(session, terms)
+    facility = Facility(
+        code=f"FA{as_of:%Y%m%d}{secrets.token_hex(3).upper()}",
+        party_id=terms.party.id,
+        programme_id=None if terms.programme is None else terms.programme.id,
+        group_id=None if terms.group is None else terms.group.id,
+        product=terms.product,
+        limit_amount=decision.granted.amount,
+        start_date=terms.start_date,
+        end_date=terms.end_date,
+        revolving=terms.revolving,
+        status=FacilityStatus.PROPOSED,
+        review_date=min(add_years(terms.start_date, 1), terms.end_date),
+        policy_version=decision.policy_version,
+        decision={**decision.to_dict(), "terms": recorded_terms(proposal)},
+        proposed_by_id=actor.user_id,
+        repayment_method=terms.repayment_method,
+        rate_annual=decision.rate_annual,
+    )
+    facility.guarantees = [
+        FacilityGuarantee(guarantor_party_id=g.guarantor.id, kind=g.kind, amount=g.amount)
+        for g in terms.guarantees
+    ]
+    session.add(facility)
+    session.flush()
+    for item in terms.collateral:
+        item.pledged_facility_id = facility.id
+    _step(session, facility, actor, ApprovalAction.PROPOSE, facility.limit_amount, proposal.comment)
+    audit.record(
+        session,
+        actor,
+        "facility.propose",
+        "facility",
+        facility.id,
+        after=snapshot(facility),
+        context={"decision": facility.decision, "collateral": list(proposal.collateral_codes)},
+    )
+    session.flush()
+    return facility
+
+
+def approvals(session: Session, facility: Facility) -> list[Approval]:
+    return list(
+        session.scalars(
+            sa.select(Approval).where(Approval.facility_id == facility.id).order_by(Approval.id)
+        )
+    )
+
+
+def pending_step(session: Session, facility: Facility) -> Approval | None:
+    """The proposal awaiting a decision: a new facility's, or a limit change's."""
+    steps = approvals(session, facility)
+    last = steps[-1] if steps else None
+    if last is None or last.action not in {a.value for a in PROPOSALS}:
+        return None
+    if facility.status in (FacilityStatus.PROPOSED,) or (
+        last.action == ApprovalAction.PROPOSE_CHANGE.value
+        and facility.status in (FacilityStatus.ACTIVE, FacilityStatus.FROZEN)
+    ):
+        return last
+    return None
+
+
+def locked_facility(session: Session, actor: Actor, facility_id: int) -> Facility:
+    """Lock the facility (first: on SQLite the write lock must precede any read), then
+    check the actor may see it."""
+    facility = lock_facility(session, facility_id)
+    visible_facility(session, actor, facility_id)
+    assert facility is not None
+    return facility
+
+
+@write_service
+def approve_facility(
+    session: Session, actor: Actor, facility_id: int, *, on: dt.date, comment: str | None = None
+) -> Facility:
+    """Approve the pending proposal: not one's own, within one's authority [000 §五]."""
+    level = approver_level(session, actor)
+    facility = locked_facility(session, actor, facility_id)
+    pending = pending_step(session, facility)
+    if pending is None:
+        raise Conflict(f"额度 {facility.code} 没有待审批的提议 (nothing awaiting approval)")
+    assert pending.amount is not None
+    policy = load_policy(on)
+    total = party_total_limits(session, facility.party_id, facility.id) + pending.amount
+    rules = [
+        not_own_proposal_rule(pending.actor_id, actor.user_id),
+        authority_rule(level, facility.product.value, total, policy),
+        rule(
+            "facility_not_ended",
+            "[003 §八]",
+            on <= facility.end_date,
+            on.isoformat(),
+            f"≤ {facility.end_date.isoformat()}",
+            "额度到期后不能再审批 (a facility past its end date cannot be approved)",
+        ),
+    ]
+    if any(not r.ok for r in rules):
+        raise refuse("审批被拒绝 (approval refused)", rules)
+    before = snapshot(facility)
+    if pending.action == ApprovalAction.PROPOSE_CHANGE.value:
+        facility.limit_amount = pending.amount
+        change = dict(facility.decision or {}).pop("pending_change", None)
+        facility.decision = {
+            **{k: v for k, v in (facility.decision or {}).items() if k != "pending_change"},
+            "last_change": change,
+        }
+    else:
+        facility.status = FacilityStatus.ACTIVE
+    facility.approved_by_id = actor.user_id
+    _step(session, facility, actor, ApprovalAction.APPROVE, pending.amount, comment)
+    audit.record(
+        session,
+        actor,
+        "facility.approve",
+        "facility",
+        facility.id,
+        before=before,
+        after=snapshot(facility),
+        context={"rules": [r.to_dict() for r in rules], "level": level},
+    )
+    session.flush()
+    return facility
+
+
+@write_service
+def send_back_facility(
+    session: Session, actor: Actor, facility_id: int, *, comment: str
+) -> Facility:
+    """Return the pending proposal to its maker with a reason (退回)."""
+    approver_level(session, actor)
+    if not (comment or "").strip():
+        raise ValidationFailed(
+            "comment (退回意见): 必填 (required: say why it goes back)",
+            errors={"comment": ["必填 (required)"]},
+        )
+    facility = locked_facility(session, actor, facility_id)
+    pending = pending_step(session, facility)
+    if pending is None:
+        raise Conflict(f"额度 {facility.code} 没有待审批的提议 (nothing awaiting approval)")
+    own = not_own_proposal_rule(pending.actor_id, actor.user_id)
+    if not own.ok:
+        raise refuse("不能退回本人的提议 (cannot decide on one's own proposal)", [own])
+    before = snapshot(facility)
+    if pending.action == ApprovalAction.PROPOSE_CHANGE.value:
+        facility.decision = {
+            k: v for k, v in (facility.decision or {}).items() if k != "pending_change"
+        }
+    else:
+        facility.status = FacilityStatus.SENT_BACK
+    _step(session, facility, actor, ApprovalAction.SEND_BACK, pending.amount, comment)
+    audit.record(
+        session,
+        actor,
+        "facility.send_back",
+        "facility",
+        facility.id,
+        before=before,
+        after=snapshot(facility),
+        context={"comment": comment},
+    )
+    session.flush()
+    return facility
+
+
+def _decide_again(
+    session: Session, facility: Facility, amount: Decimal, as_of: dt.date
+) -> GrantDecision:
+    return evaluate_grant(
+        session, stored_terms(session, facility, positive(amount), as_of), facility_id=facility.id
+    )
+
+
+@write_service
+def resubmit_facility(
+    session: Session,
+    actor: Actor,
+    facility_id: int,
+    *,
+    amount: Decimal,
+    as_of: dt.date,
+    comment: str | None = None,
+) -> Facility:
+    """Resubmit a sent-back proposal (perhaps for another amount): the engine runs again."""
+    require_lender(actor)
+    facility = locked_facility(session, actor, facility_id)
+    if facility.status is not FacilityStatus.SENT_BACK:
+        raise Conflict(f"额度 {facility.code} 未被退回 (only a sent-back proposal is resubmitted)")
+    before = snapshot(facility)
+    decision = _decide_again(session, facility, amount, as_of)
+    facility.limit_amount = decision.granted.amount
+    facility.rate_annual = decision.rate_annual
+    facility.policy_version = decision.policy_version
+    facility.decision = {**decision.to_dict(), "terms": (facility.decision or {}).get("terms")}
+    facility.status = FacilityStatus.PROPOSED
+    facility.proposed_by_id = actor.user_id
+    _step(session, facility, actor, ApprovalAction.RESUBMIT, facility.limit_amount, comment)
+    audit.record(
+        session,
+        actor,
+        "facility.resubmit",
+        "facility",
+        facility.id,
+        before=before,
+        after=snapshot(facility),
+        context={"decision": facility.decision},
+    )
+    session.flush()
+    return facility
+
+
+@write_service
+def propose_limit_change(
+    session: Session,
+    actor: Actor,
+    facility_id: int,
+    *,
+    amount: Decimal,
+    as_of: dt.date,
+    comment: str | None = None,
+) -> Approval:
+    """Propose a new limit for a granted facility; it applies once approved."""
+    require_lender(actor)
+    facility = locked_facility(session, actor, facility_id)
+    if facility.status not in (FacilityStatus.ACTIVE, FacilityStatus.FROZEN):
+        raise Conflict(f"额度 {facility.code} 未生效 (only a granted facility changes its limit)")
+    if pending_step(session, facility) is not None:
+        raise Conflict(f"额度 {facility.code} 已有待审批的调整 (a change already awaits approval)")
+    decision = _decide_again(session, facility, amount, as_of)
+    facility.decision = {**(facility.decision or {}), "pending_change": decision.to_dict()}
+    _step(session, facility, actor, ApprovalAction.PROPOSE_CHANGE, decision.granted.amount, comment)
+    audit.record(
+        session,
+        actor,
+        "facility.propose_change",
+        "facility",
+        facility.id,
+        before=snapshot(facility),
+        after={**snapshot(facility), "proposed_limit": str(decision.granted.amount)},
+        context={"decision": decision.to_dict()},
+    )
+    session.flush()
+    return approvals(session, facility)[-1]
+
+
+def authority_needed(
+    session: Session, facility: Facility, amount: Decimal, on: dt.date
+) -> str | None:
+    """The lowest approval level that may approve ``amount`` on this facility."""
+    total = party_total_limits(session, facility.party_id, facility.id) + amount
+    return lowest_sufficient_level(facility.product.value, total, load_policy(on))

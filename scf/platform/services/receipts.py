@@ -1,0 +1,416 @@
+"""Warehouse receipts (仓单) over their life: issued, pledged, split, released, cancelled.
+
+A supervisor (仓储监管机构) issues a receipt for goods it holds; a drawdown pledges it to
+a loan (``drawdowns.request_drawdown``); it may be split into smaller receipts (the
+pledge follows the goods); goods leave it only as far as the loan allows — 随还随提, the
+goods left still cover the balance, or for 保兑仓 the goods released stay within the
+margin paid (随缴保证金随提货) [003 §七(四)2, §六(九)] [000 §三(二)5]; an unpledged receipt
+with nothing released may be cancelled. ``released_quantity`` is the sum of the
+``ReceiptRelease`` rows, and ``reconcile_receipt`` proves it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from scf.credit.explain import rule
+from scf.credit.goods import pledge_rate
+from scf.credit.money import ZERO, quantize_fen
+from scf.credit.pledges import (
+    Allowance,
+    Position,
+    margin_allowance,
+    release_rule,
+    repayment_allowance,
+    split_rule,
+)
+from scf.credit.policy import load_policy
+from scf.platform.auth.access import Actor, can_view_party, require_lender, visible_loan
+from scf.platform.errors import Conflict, NotFound, ValidationFailed
+from scf.platform.models import (
+    Commodity,
+    Loan,
+    MarginDeposit,
+    Party,
+    ReceiptRelease,
+    WarehouseReceipt,
+)
+from scf.platform.models.enums import (
+    LoanStatus,
+    PartyKind,
+    Product,
+    ReceiptStatus,
+    ReleaseBasis,
+)
+from scf.platform.services import audit
+from scf.platform.services.granting import refuse
+from scf.platform.services.limit_accounting import money_sum, write_service
+from scf.platform.services.loan_book import outstanding_principal
+from scf.platform.services.pledged_collateral import latest_price, receipt_position
+
+LIVE = (ReceiptStatus.ISSUED, ReceiptStatus.PLEDGED)
+
+
+def receipt_snapshot(receipt: WarehouseReceipt) -> dict[str, object]:
+    return {
+        "number": receipt.number,
+        "status": receipt.status.value,
+        "quantity": str(receipt.quantity),
+        "released_quantity": str(receipt.released_quantity),
+        "pledged_loan_id": receipt.pledged_loan_id,
+        "parent_id": receipt.parent_id,
+    }
+
+
+def visible_receipt(
+    session: Session, actor: Actor, number: str, *, lock: bool = False
+) -> WarehouseReceipt:
+    query = sa.select(WarehouseReceipt).where(WarehouseReceipt.number == number)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    receipt = session.scalar(query)
+    if receipt is None or not can_view_party(session, actor, receipt.owner_party_id):
+        raise NotFound(f"未找到仓单 (warehouse receipt not found): {number}")
+    return receipt
+
+
+def _positive(value: Decimal, field: str) -> Decimal:
+    if value <= 0:
+        raise ValidationFailed(
+            f"{field}: 必须大于0 (must be positive)",
+            errors={field: ["必须大于0 (must be positive)"]},
+        )
+    return value
+
+
+@write_service
+def issue_receipt(
+    session: Session,
+    actor: Actor,
+    *,
+    number: str,
+    owner_uscc: str,
+    supervisor_uscc: str,
+    warehouse: str,
+    commodity: str,
+    quantity: Decimal,
+    issued_on: dt.date,
+) -> WarehouseReceipt:
+    """Record a receipt issued by a warehouse supervisor for goods it holds."""
+    require_lender(actor)
+    _positive(quantity, "quantity")
+    from scf.platform.auth.access import visible_party
+
+    owner = visible_party(session, actor, owner_uscc)
+    supervisor = session.scalar(sa.select(Party).where(Party.uscc == supervisor_uscc))
+    goods = session.get(Commodity, commodity)
+    if goods is None:
+        raise ValidationFailed(
+            f"commodity (品种): 未知 “{commodity}” (unknown)", errors={"commodity": ["unknown"]}
+        )
+    checks = [
+        rule(
+            "issued_by_supervisor",
+            "[003 §七(四)2]",
+            supervisor is not None and supervisor.kind is PartyKind.WAREHOUSE_SUPERVISOR,
+            None if supervisor is None else supervisor.kind.value,
+            PartyKind.WAREHOUSE_SUPERVISOR.value,
+            "仓单须由仓储监管机构出具 (issued by a warehouse supervisor)",
+        )
+    ]
+    if not checks[0].ok:
+        raise refuse("仓单不能登记 (receipt refused)", checks)
+    if session.scalar(sa.select(WarehouseReceipt.id).where(WarehouseReceipt.number == number)):
+        raise Conflict(f"仓单号已存在 (receipt number exists): {number}")
+    assert supervisor is not None
+    receipt = WarehouseReceipt(
+        number=number,
+        owner_party_id=owner.id,
+        supervisor_party_id=supervisor.id,
+        warehouse=warehouse,
+        commodity_code=goods.code,
+        quantity=quantity,
+        released_quantity=ZERO,
+        unit=goods.unit,
+        issued_on=issued_on,
+        status=ReceiptStatus.ISSUED,
+    )
+    session.add(receipt)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "receipt.issue",
+        "warehouse_receipt",
+        receipt.id,
+        after=receipt_snapshot(receipt),
+    )
+    return receipt
+
+
+@write_service
+def split_receipt(
+    session: Session, actor: Actor, number: str, parts: list[Decimal], *, on: dt.date
+) -> list[WarehouseReceipt]:
+    """Split a live receipt into smaller ones holding the goods left; a pledge follows."""
+    require_lender(actor)
+    receipt = visible_receipt(session, actor, number, lock=True)
+    if receipt.status not in LIVE:
+        raise Conflict(f"仓单 {number} 状态为 {receipt.status.value}，不能拆分 (not live)")
+    remaining = receipt.quantity - receipt.released_quantity
+    check = split_rule(remaining, parts)
+    if not check.ok:
+        raise refuse("仓单拆分被拒绝 (split refused)", [check])
+    before = receipt_snapshot(receipt)
+    children = [
+        WarehouseReceipt(
+            number=f"{receipt.number}-{k}",
+            owner_party_id=receipt.owner_party_id,
+            supervisor_party_id=receipt.supervisor_party_id,
+            warehouse=receipt.warehouse,
+            commodity_code=receipt.commodity_code,
+            quantity=part,
+            released_quantity=ZERO,
+            unit=receipt.unit,
+            issued_on=on,
+            status=receipt.status,
+            parent_id=receipt.id,
+            pledged_loan_id=receipt.pledged_loan_id,
+        )
+        for k, part in enumerate(parts, start=1)
+    ]
+    session.add_all(children)
+    receipt.status = ReceiptStatus.SPLIT
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "receipt.split",
+        "warehouse_receipt",
+        receipt.id,
+        before=before,
+        after={**receipt_snapshot(receipt), "children": [c.number for c in children]},
+    )
+    return children
+
+
+def _loan_positions(session: Session, loan: Loan, on: dt.date) -> list[Position]:
+    live = session.scalars(
+        sa.select(WarehouseReceipt)
+        .where(WarehouseReceipt.pledged_loan_id == loan.id, WarehouseReceipt.status.in_(LIVE))
+        .order_by(WarehouseReceipt.id)
+    )
+    return [receipt_position(session, r, on) for r in live]
+
+
+def margin_paid(session: Session, loan_id: int) -> Decimal:
+    return (
+        session.scalar(
+            sa.select(money_sum(MarginDeposit.amount)).where(MarginDeposit.loan_id == loan_id)
+        )
+        or ZERO
+    )
+
+
+def released_value(session: Session, loan_id: int) -> Decimal:
+    return (
+        session.scalar(
+            sa.select(money_sum(ReceiptRelease.value)).where(ReceiptRelease.loan_id == loan_id)
+        )
+        or ZERO
+    )
+
+
+def release_allowance(session: Session, receipt: WarehouseReceipt, on: dt.date) -> Allowance:
+    """How much of ``receipt`` may leave the warehouse on ``on``, and why."""
+    position = receipt_position(session, receipt, on)
+    if receipt.status is ReceiptStatus.ISSUED:
+        return Allowance(receipt.number, position.quantity, "unpledged", "仓单未质押，可自由提货")
+    if receipt.status is not ReceiptStatus.PLEDGED or receipt.pledged_loan_id is None:
+        return Allowance(receipt.number, ZERO, "none", f"仓单状态 {receipt.status.value}")
+    loan = session.get(Loan, receipt.pledged_loan_id)
+    assert loan is not None
+    balance = (
+        ZERO
+        if loan.status is LoanStatus.REPAID
+        else (loan.principal if loan.status is LoanStatus.PENDING else outstanding_principal(loan))
+    )
+    if loan.product is Product.CONFIRMED_WAREHOUSE and balance > 0:
+        return margin_allowance(
+            position,
+            margin_paid=margin_paid(session, loan.id),
+            released_value=released_value(session, loan.id),
+        )
+    return repayment_allowance(
+        _loan_positions(session, loan, on),
+        receipt.number,
+        balance=balance,
+        rate=pledge_rate(load_policy(on)),
+    )
+
+
+@write_service
+def release_goods(
+    session: Session, actor: Actor, number: str, quantity: Decimal, *, on: dt.date
+) -> ReceiptRelease:
+    """Goods leave the warehouse (出库) within what repayment or margin allows."""
+    require_lender(actor)
+    _positive(quantity, "quantity")
+    receipt = visible_receipt(session, actor, number, lock=True)
+    if receipt.pledged_loan_id is not None:
+        loan = session.get(Loan, receipt.pledged_loan_id)
+        if loan is not None:
+            from scf.platform.services.limit_accounting import lock_facility
+
+            lock_facility(session, loan.facility_id)
+    allowance = release_allowance(session, receipt, on)
+    price = latest_price(session, receipt.commodity_code, on)
+    checks = [release_rule(quantity, allowance)]
+    if receipt.status is ReceiptStatus.PLEDGED:
+        checks.append(
+            rule(
+                "price_known",
+                "[DOMAIN §6]",
+                price is not None,
+                None if price is None else price.price_date.isoformat(),
+                "有市场价格",
+                "质押仓单出库须按市价计值 (a pledged release is valued at market price)",
+            )
+        )
+    if any(not c.ok for c in checks):
+        raise refuse("提货被拒绝，未写入任何数据 (release refused; nothing written)", checks)
+    before = receipt_snapshot(receipt)
+    unit_price = None if price is None else price.price
+    release = ReceiptRelease(
+        receipt_id=receipt.id,
+        loan_id=receipt.pledged_loan_id,
+        released_on=on,
+        quantity=quantity,
+        unit_price=unit_price,
+        value=quantize_fen(quantity * (unit_price or ZERO)),
+        basis=ReleaseBasis.UNPLEDGED
+        if allowance.basis in ("unpledged", "paid_off")
+        else ReleaseBasis(allowance.basis),
+        details=allowance.to_dict(),
+    )
+    session.add(release)
+    receipt.released_quantity = receipt.released_quantity + quantity
+    if receipt.released_quantity == receipt.quantity:
+        receipt.status = ReceiptStatus.RELEASED
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "receipt.release",
+        "warehouse_receipt",
+        receipt.id,
+        before=before,
+        after=receipt_snapshot(receipt),
+        context=allowance.to_dict(),
+    )
+    return release
+
+
+@write_service
+def cancel_receipt(session: Session, actor: Actor, number: str, *, reason: str) -> WarehouseReceipt:
+    """Cancel (注销) a receipt that is not pledged and has released nothing."""
+    require_lender(actor)
+    receipt = visible_receipt(session, actor, number, lock=True)
+    check = rule(
+        "receipt_cancellable",
+        "[003 §七(四)2]",
+        receipt.status is ReceiptStatus.ISSUED and receipt.released_quantity == 0,
+        f"{receipt.status.value}, released {receipt.released_quantity}",
+        "issued, released 0",
+        "仅未质押且未出库的仓单可注销 (only an unpledged receipt with nothing released)",
+    )
+    if not check.ok:
+        raise refuse("仓单注销被拒绝 (cancellation refused)", [check])
+    before = receipt_snapshot(receipt)
+    receipt.status = ReceiptStatus.CANCELLED
+    audit.record(
+        session,
+        actor,
+        "receipt.cancel",
+        "warehouse_receipt",
+        receipt.id,
+        before=before,
+        after=receipt_snapshot(receipt),
+        context={"reason": reason},
+    )
+    session.flush()
+    return receipt
+
+
+@write_service
+def pay_margin(
+    session: Session,
+    actor: Actor,
+    loan_id: int,
+    amount: Decimal,
+    *,
+    on: dt.date,
+    reference: str | None = None,
+) -> MarginDeposit:
+    """Record 保兑仓 margin paid (随缴保证金): it lets goods of the same value be released."""
+    require_lender(actor)
+    _positive(amount, "amount")
+    loan = visible_loan(session, actor, loan_id)
+    if loan.product is not Product.CONFIRMED_WAREHOUSE or loan.status not in (
+        LoanStatus.ACTIVE,
+        LoanStatus.PENDING,
+    ):
+        raise Conflict(f"贷款 {loan.code} 不是在贷的保兑仓业务 (not a live 保兑仓 loan)")
+    deposit = MarginDeposit(loan_id=loan.id, paid_on=on, amount=amount, reference=reference)
+    session.add(deposit)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "loan.margin",
+        "loan",
+        loan.id,
+        after={"amount": str(amount), "margin_paid": str(margin_paid(session, loan.id))},
+    )
+    return deposit
+
+
+def reconcile_receipt(session: Session, receipt: WarehouseReceipt) -> list[str]:
+    """``released_quantity`` = Σ releases; a split parent's children hold what it had left."""
+    problems = []
+    released = (
+        session.scalar(
+            sa.select(
+                sa.type_coerce(
+                    sa.func.coalesce(sa.func.sum(ReceiptRelease.quantity), 0),
+                    ReceiptRelease.quantity.type,
+                )
+            ).where(ReceiptRelease.receipt_id == receipt.id)
+        )
+        or ZERO
+    )
+    if released != receipt.released_quantity:
+        problems.append(
+            f"{receipt.number}: released {receipt.released_quantity} ≠ Σ releases {released}"
+        )
+    if receipt.status is ReceiptStatus.SPLIT:
+        children = (
+            session.scalar(
+                sa.select(
+                    sa.type_coerce(
+                        sa.func.coalesce(sa.func.sum(WarehouseReceipt.quantity), 0),
+                        WarehouseReceipt.quantity.type,
+                    )
+                ).where(WarehouseReceipt.parent_id == receipt.id)
+            )
+            or ZERO
+        )
+        if children != receipt.quantity - receipt.released_quantity:
+            problems.append(
+                f"{receipt.number}: children hold {children}, parent had {receipt.quantity - receipt.released_quantity}"
+            )
+    return problems

@@ -1,0 +1,290 @@
+"""Pages for relationship managers and approvers: facilities, drawdowns, repayments.
+
+Endpoints other areas link to: ``lending.facilities`` (list), ``lending.facility`` (by
+id), ``lending.propose``; also ``lending.loan`` (by id). Each form posts to a view that
+calls one service and commits once; a refusal re-renders the form with the rules that
+refused it, nothing written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from flask import Blueprint, g, redirect, render_template, request, url_for
+
+from scf.credit.delinquency import CHINESE as DELINQUENCY
+from scf.credit.money import MoneyError, money, to_decimal
+from scf.platform.errors import RuleRefused, ScfError, ValidationFailed
+from scf.platform.models.enums import FacilityStatus, GuarantorKind, Product, RepaymentMethod
+from scf.platform.services import drawdowns as drawdown_service
+from scf.platform.services import facilities as facility_service
+from scf.platform.services.lending_views import facility_view, list_facilities, loan_view
+from scf.platform.services.loan_book import apply_repayment
+from scf.platform.web_session import db_session
+
+bp = Blueprint("lending", __name__, url_prefix="/lending")
+
+PRODUCT_NAMES = {
+    "receivable_pledge": "账易贷(应收账款质押)",
+    "factoring": "保理",
+    "goods_pledge": "动产/仓单质押",
+    "confirmed_warehouse": "保兑仓",
+    "joint_guarantee": "联保贷",
+    "credit": "信用贷",
+    "revolving": "循环贷",
+    "mortgage": "房易贷",
+}
+STATUS_NAMES = {
+    "proposed": "待审批",
+    "sent_back": "已退回",
+    "active": "有效",
+    "frozen": "冻结",
+    "expired": "到期",
+    "closed": "关闭",
+    "rejected": "否决",
+}
+CANDIDATE_NAMES = {
+    "facility_remaining": "额度余额 Facility remaining",
+    "collateral_headroom": "押品可贷余额 Collateral headroom",
+    "programme_remaining": "项目总额度余额 Programme remaining",
+    "group_headroom": "关联集团集中度余量 Group headroom",
+}
+
+
+@bp.app_context_processor
+def _names() -> dict[str, Any]:
+    return {
+        "product_names": PRODUCT_NAMES,
+        "status_names": STATUS_NAMES,
+        "candidate_names": CANDIDATE_NAMES,
+        "delinquency_names": DELINQUENCY,
+    }
+
+
+def _date(field: str, *, default: dt.date | None = None) -> dt.date:
+    raw = (request.form.get(field) or "").strip()
+    if not raw and default is not None:
+        return default
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationFailed(
+            f"{field}: 日期格式应为YYYY-MM-DD (a date YYYY-MM-DD)", errors={field: ["YYYY-MM-DD"]}
+        ) from None
+
+
+def _money(field: str) -> Decimal:
+    try:
+        return money(request.form.get(field, ""), field=field)
+    except MoneyError as error:
+        raise ValidationFailed(str(error), errors={field: [str(error)]}) from None
+
+
+def _optional_decimal(field: str) -> Decimal | None:
+    raw = (request.form.get(field) or "").strip()
+    if not raw:
+        return None
+    try:
+        return to_decimal(raw, field=field)
+    except MoneyError as error:
+        raise ValidationFailed(str(error), errors={field: [str(error)]}) from None
+
+
+def _codes(field: str) -> tuple[str, ...]:
+    raw = request.form.get(field) or ""
+    return tuple(c.strip() for c in raw.replace("，", ",").split(",") if c.strip())
+
+
+def _problem(error: ScfError) -> dict[str, Any]:
+    rules = error.errors.get("rules") if isinstance(error, RuleRefused) else None
+    fields = {} if rules else error.errors
+    return {"message": str(error), "rules": rules or [], "fields": fields}
+
+
+@bp.route("/facilities")
+def facilities() -> Any:
+    status = request.args.get("status") or None
+    product = request.args.get("product") or None
+    party = request.args.get("party") or None
+    total, rows = list_facilities(
+        db_session(), g.actor, party_uscc=party, status=status, product=product, limit=200
+    )
+    return render_template(
+        "lending/facilities.html",
+        rows=rows,
+        total=total,
+        statuses=[s.value for s in FacilityStatus],
+        products=[p.value for p in Product],
+        filters={"status": status, "product": product, "party": party},
+    )
+
+
+@bp.route("/facilities/<int:facility_id>")
+def facility(facility_id: int) -> Any:
+    as_of = request.args.get("as_of")
+    on = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    view = facility_view(db_session(), g.actor, facility_id, on)
+    return render_template("lending/facility.html", view=view, done=request.args.get("done"))
+
+
+@bp.route("/facilities/new", methods=["GET", "POST"])
+def propose() -> Any:
+    problem = None
+    form = request.form if request.method == "POST" else request.args
+    if request.method == "POST":
+        session = db_session()
+        try:
+            guarantees = []
+            if (request.form.get("guarantor") or "").strip():
+                guarantees.append(
+                    (
+                        request.form["guarantor"].strip(),
+                        request.form.get("guarantor_kind", "guarantee_company"),
+                        _money("guarantee_amount"),
+                    )
+                )
+            proposal = facility_service.Proposal(
+                party_uscc=(request.form.get("party") or "").strip(),
+                product=request.form.get("product", ""),
+                amount=_money("amount"),
+                start_date=_date("start_date"),
+                end_date=_date("end_date"),
+                repayment_method=request.form.get("repayment_method", ""),
+                revolving=request.form.get("revolving") == "on",
+                programme_code=(request.form.get("programme") or "").strip() or None,
+                group_code=(request.form.get("group") or "").strip() or None,
+                collateral_codes=_codes("collateral"),
+                guarantees=tuple(guarantees),
+                registered_and_operating_locally=request.form.get("local") == "on",
+                contribution=request.form.get("contribution", "medium"),
+                prospect=request.form.get("prospect", "fair"),
+                rate_annual=_optional_decimal("rate_annual"),
+                comment=request.form.get("comment") or None,
+            )
+            created = facility_service.propose_facility(
+                session, g.actor, proposal, _date("as_of", default=dt.date.today())
+            )
+            session.commit()
+            return redirect(url_for("lending.facility", facility_id=created.id, done="proposed"))
+        except ScfError as error:
+            session.rollback()
+            problem = _problem(error)
+    return render_template(
+        "lending/propose.html",
+        form=form,
+        problem=problem,
+        products=[p.value for p in Product],
+        methods=[m.value for m in RepaymentMethod],
+        guarantor_kinds=[k.value for k in GuarantorKind],
+        today=dt.date.today().isoformat(),
+    ), (422 if problem else 200)
+
+
+def _decide(facility_id: int, action: str) -> Any:
+    session = db_session()
+    try:
+        if action == "approve":
+            facility_service.approve_facility(
+                session,
+                g.actor,
+                facility_id,
+                on=_date("on", default=dt.date.today()),
+                comment=request.form.get("comment") or None,
+            )
+        else:
+            facility_service.send_back_facility(
+                session, g.actor, facility_id, comment=request.form.get("comment", "")
+            )
+        session.commit()
+    except ScfError as error:
+        session.rollback()
+        view = facility_view(session, g.actor, facility_id, dt.date.today())
+        return render_template("lending/facility.html", view=view, problem=_problem(error)), (
+            error.status
+        )
+    return redirect(url_for("lending.facility", facility_id=facility_id, done=action))
+
+
+@bp.route("/facilities/<int:facility_id>/approve", methods=["POST"])
+def approve(facility_id: int) -> Any:
+    return _decide(facility_id, "approve")
+
+
+@bp.route("/facilities/<int:facility_id>/send-back", methods=["POST"])
+def send_back(facility_id: int) -> Any:
+    return _decide(facility_id, "send_back")
+
+
+@bp.route("/facilities/<int:facility_id>/draw", methods=["GET", "POST"])
+def draw(facility_id: int) -> Any:
+    session = db_session()
+    problem = None
+    on = dt.date.today()
+    if request.method == "POST":
+        try:
+            on = _date("requested_on", default=dt.date.today())
+            drawdown = drawdown_service.request_drawdown(
+                session,
+                g.actor,
+                facility_id,
+                drawdown_service.DrawdownRequest(
+                    amount=_money("amount"),
+                    requested_on=on,
+                    maturity_date=_date("maturity_date"),
+                    instalments=int(request.form.get("instalments") or 1),
+                    repayment_method=request.form.get("repayment_method") or None,
+                    rate_annual=_optional_decimal("rate_annual"),
+                    receivable_codes=_codes("receivables"),
+                    receipt_numbers=_codes("warehouse_receipts"),
+                    margin=_optional_decimal("margin"),
+                ),
+            )
+            session.commit()
+            return redirect(url_for("lending.loan", loan_id=drawdown.loan_id, done="drawn"))
+        except ScfError as error:
+            session.rollback()
+            problem = _problem(error)
+        except ValueError:
+            session.rollback()
+            problem = {"message": "instalments: 应为整数 (an integer)", "rules": [], "fields": {}}
+    view = facility_view(session, g.actor, facility_id, on)
+    return render_template(
+        "lending/draw.html",
+        view=view,
+        form=request.form,
+        problem=problem,
+        methods=[m.value for m in RepaymentMethod],
+        today=dt.date.today().isoformat(),
+    ), (422 if problem else 200)
+
+
+@bp.route("/loans/<int:loan_id>")
+def loan(loan_id: int) -> Any:
+    as_of = request.args.get("as_of")
+    on = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    view = loan_view(db_session(), g.actor, loan_id, on)
+    return render_template("lending/loan.html", view=view, done=request.args.get("done"))
+
+
+@bp.route("/loans/<int:loan_id>/repay", methods=["POST"])
+def repay(loan_id: int) -> Any:
+    session = db_session()
+    try:
+        apply_repayment(
+            session,
+            g.actor,
+            loan_id,
+            amount=_money("amount"),
+            paid_on=_date("paid_on", default=dt.date.today()),
+            reference=request.form.get("reference") or None,
+        )
+        session.commit()
+    except ScfError as error:
+        session.rollback()
+        view = loan_view(session, g.actor, loan_id, dt.date.today())
+        return render_template("lending/loan.html", view=view, problem=_problem(error)), (
+            error.status
+        )
+    return redirect(url_for("lending.loan", loan_id=loan_id, done="repaid"))

@@ -1,0 +1,132 @@
+"""Availability: limit accounting and the lowest of named candidates [003 §八] [DOMAIN §4, §9]."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from scf.credit.availability import (
+    Availability,
+    LimitPosition,
+    availability,
+    collateral_headroom,
+    drawdown_rules,
+    facility_remaining,
+    group_headroom,
+    programme_remaining,
+)
+
+D = Decimal
+
+
+def test_revolving_facility_gets_repaid_principal_back() -> None:
+    # limit 1,000,000; pending 100,000; drawn 500,000 of which 200,000 repaid → outstanding 300,000
+    # used = blocked 100,000 + outstanding 300,000 = 400,000; available = 600,000
+    position = LimitPosition(D("1000000"), D("100000"), D("300000"), D("500000"), revolving=True)
+    assert position.released == D("200000")
+    assert position.utilised == D("300000")
+    assert position.used == D("400000")
+    assert position.available == D("600000")
+    assert position.exposure == D("400000")
+
+
+def test_one_off_facility_does_not_get_repaid_principal_back() -> None:
+    # same figures, not revolving: utilised = drawn 500,000; used 600,000; available 400,000
+    position = LimitPosition(D("1000000"), D("100000"), D("300000"), D("500000"), revolving=False)
+    assert position.utilised == D("500000")
+    assert position.available == D("400000")
+    assert position.exposure == D("400000"), "exposure is what is still owed or earmarked"
+
+
+def test_a_lowered_limit_shows_over_use_and_nothing_available() -> None:
+    position = LimitPosition(D("300000"), D("0"), D("350000"), D("350000"), revolving=True)
+    assert position.available == D("0")
+    assert position.over_limit == D("50000")
+
+
+def candidates(group: Decimal | None) -> Availability:
+    position = LimitPosition(D("1000000"), D("100000"), D("300000"), D("500000"), revolving=True)
+    return availability(
+        [
+            facility_remaining(position),  # 600,000
+            collateral_headroom(
+                D("650000"), D("200000"), basis="房产", clause="[003 §七(三)]"
+            ),  # 450,000
+            programme_remaining(D("5000000"), D("3000000"), programme="PG01"),  # 2,000,000
+            group_headroom(group),
+        ]
+    )
+
+
+def test_without_group_headroom_the_collateral_binds() -> None:
+    result = candidates(None)
+    assert (result.amount, result.binding) == (D("450000.00"), "collateral_headroom")
+    assert [c.name for c in result.candidates] == [
+        "facility_remaining",
+        "collateral_headroom",
+        "programme_remaining",
+    ]
+
+
+def test_with_a_smaller_group_headroom_the_group_binds() -> None:
+    result = candidates(D("300000"))
+    assert (result.amount, result.binding) == (D("300000.00"), "group_headroom")
+    assert result.candidate("group_headroom") is not None
+
+
+def test_with_a_larger_group_headroom_it_is_listed_but_does_not_bind() -> None:
+    result = candidates(D("9000000"))
+    assert result.binding == "collateral_headroom"
+    assert len(result.candidates) == 4
+
+
+def test_a_negative_candidate_means_nothing_available() -> None:
+    result = availability([programme_remaining(D("100"), D("250"), programme="PG")])
+    assert (result.amount, result.binding) == (D("0.00"), "programme_remaining")
+
+
+def test_each_candidate_shows_its_working() -> None:
+    result = candidates(None)
+    facility = result.candidate("facility_remaining")
+    assert facility is not None
+    assert "1,000,000.00" in facility.formula and "600,000.00" in facility.formula
+    assert result.to_dict()["candidates"][1]["amount"] == "450000"  # type: ignore[index]
+
+
+RULES_BASE = dict(
+    amount=D("450000.00"),
+    on=date(2026, 3, 1),
+    maturity=date(2026, 9, 1),
+    facility_status="active",
+    facility_start=date(2026, 1, 1),
+    facility_end=date(2026, 12, 31),
+)
+
+
+@pytest.mark.parametrize(
+    ("change", "failing"),
+    [
+        ({}, set()),
+        ({"amount": D("450000.01")}, {"within_availability"}),  # one fen above the binding 450,000
+        ({"facility_status": "frozen"}, {"facility_active"}),
+        ({"facility_status": "expired"}, {"facility_active"}),
+        ({"on": date(2025, 12, 31)}, {"drawdown_within_facility_term"}),  # before the facility
+        ({"on": date(2027, 1, 1), "maturity": date(2027, 6, 1)}, {"drawdown_within_facility_term"}),
+        ({"maturity": date(2026, 3, 1)}, {"maturity_after_drawdown"}),
+    ],
+)
+def test_drawdown_rules(change: dict[str, object], failing: set[str]) -> None:
+    rules = drawdown_rules(**{**RULES_BASE, **change}, available=candidates(None))  # type: ignore[arg-type]
+    assert {r.id for r in rules if not r.ok} == failing
+
+
+def test_the_availability_refusal_names_the_binding_candidate_and_its_clause() -> None:
+    rules = drawdown_rules(
+        **{**RULES_BASE, "amount": D("500000")},  # type: ignore[arg-type]
+        available=candidates(None),
+    )
+    refused = next(r for r in rules if r.id == "within_availability")
+    assert refused.threshold == "≤ 450,000.00 (collateral_headroom)"
+    assert refused.clause == "[003 §七(三)]"

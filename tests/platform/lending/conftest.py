@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.orm import Session
+
+from tests.platform.lending.world import World, build_world
+
+
+@pytest.fixture()
+def world(db_session: Session) -> World:
+    return build_world(db_session)
