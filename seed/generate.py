@@ -56,7 +56,7 @@ COLUMNS: dict[str, list[str]] = {
         "key facility_key party_key product principal rate_annual drawn_on maturity_date "
         "repayment_method instalments paid_instalments"
     ),
-    "users": "username role display_name branch market_key",
+    "users": "username role display_name branch market_key approval_level",
 }
 COLUMNS = {table: spec.split() for table, spec in COLUMNS.items()}  # type: ignore[misc]
 
@@ -72,7 +72,7 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
 STEEL, COAL, RUBBER = "steel_rebar", "coal_thermal", "rubber_natural"
 COMMODITIES = [
     (STEEL, "螺纹钢", "ton", "steel"),
-    (COAL, "动力煤", "ton", "coal"),
+    (COAL, "动力煤", "ton", "raw_coal"),
     (RUBBER, "天然橡胶", "ton", "rubber"),
 ]
 RATINGS_OK = ("A+", "A", "A-", "BBB+", "BBB", "BBB-", "BB+", "BB")

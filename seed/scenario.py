@@ -1304,6 +1304,7 @@ def users(b: B) -> None:
             "display_name": "系统管理员",
             "branch": "",
             "market_key": "",
+            "approval_level": "",
         },
         {
             "username": "risk",
@@ -1311,6 +1312,8 @@ def users(b: B) -> None:
             "display_name": "风险经理 韩志远",
             "branch": "石家庄分行",
             "market_key": "",
+            # can approve what the demo proposes (scf/credit/policy/authority.yaml)
+            "approval_level": "branch_risk_director",
         },
         {
             "username": "rm_sjz",
@@ -1318,6 +1321,7 @@ def users(b: B) -> None:
             "display_name": "客户经理 周晓东",
             "branch": "石家庄分行",
             "market_key": "",
+            "approval_level": "",
         },
         {
             "username": "rm_ts",
@@ -1325,6 +1329,7 @@ def users(b: B) -> None:
             "display_name": "客户经理 郭立新",
             "branch": "唐山分行",
             "market_key": "",
+            "approval_level": "",
         },
         {
             "username": "rm_bd",
@@ -1332,6 +1337,7 @@ def users(b: B) -> None:
             "display_name": "客户经理 许静怡",
             "branch": "保定分行",
             "market_key": "",
+            "approval_level": "",
         },
         {
             "username": "rm_hd",
@@ -1339,6 +1345,7 @@ def users(b: B) -> None:
             "display_name": "客户经理 段浩然",
             "branch": "邯郸分行",
             "market_key": "",
+            "approval_level": "",
         },
         {
             "username": "mkt_steel",
@@ -1346,6 +1353,7 @@ def users(b: B) -> None:
             "display_name": "冀运钢材市场 管理员",
             "branch": "石家庄分行",
             "market_key": "M001",
+            "approval_level": "",
         },
         {
             "username": "mkt_home",
@@ -1353,6 +1361,7 @@ def users(b: B) -> None:
             "display_name": "美嘉家居城 管理员",
             "branch": "保定分行",
             "market_key": "M002",
+            "approval_level": "",
         },
     ]
 

@@ -334,3 +334,25 @@ def test_admission_mix_is_planted(t: dict[str, list[dict[str, str]]]) -> None:
     assert high
     clean = [s for s in snaps if s["bad_credit_3y"] == "false" and not s["prohibited_flags"]]
     assert len(clean) > 0.9 * len(snaps)
+
+
+def test_every_commodity_is_acceptable_goods_under_the_policy(
+    t: dict[str, list[dict[str, str]]],
+) -> None:
+    """Pledged goods must be of an accepted category [003 §七(四)2]: the demo's receipts of
+    coal, rubber and steel are all pledgeable."""
+    from scf.credit.policy import load_policy
+
+    accepted = load_policy(SEED_AS_OF).items("goods.acceptable_categories")
+    assert {row["category"] for row in t["commodities"]} <= set(accepted)
+
+
+def test_the_demo_has_an_approver_for_what_it_proposes(
+    t: dict[str, list[dict[str, str]]],
+) -> None:
+    from scf.credit.policy import load_policy
+
+    levels = load_policy(SEED_AS_OF).items("authority.levels")
+    approvers = [u for u in t["users"] if u["approval_level"]]
+    assert [u["role"] for u in approvers] == ["risk_officer"]
+    assert all(u["approval_level"] in levels for u in approvers)

@@ -224,6 +224,7 @@ class SeedLoader:
                     role=row.enum("role", Role),
                     branch_id=get_or_create_branch(self.session, branch).id if branch else None,
                     market_id=market.id if market else None,
+                    approval_level=row.text("approval_level"),
                 ),
             )
 
