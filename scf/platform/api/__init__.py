@@ -71,9 +71,9 @@ def actor() -> Actor:
 
 def init_app(app: Flask, csrf: CSRFProtect) -> None:
     api = ScfApi(app)
-    from scf.platform.api import auth_tokens, markets, parties
+    from scf.platform.api import auth_tokens, markets, onboarding, parties
 
-    for module in (auth_tokens, markets, parties):
+    for module in (auth_tokens, markets, parties, onboarding):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)
     app.extensions["scf_api"] = api

@@ -5,7 +5,11 @@ Rules:
 - a relationship manager sees the parties assigned to them and to their branch;
 - a market administrator sees their own market: its merchants and its administrator,
   nothing else, whatever id they type;
-- the command line and the scheduler act as the system, which sees everything.
+- the command line and the scheduler act as the system, which sees everything;
+- batch onboarding: a market administrator loads merchants into their own market only;
+  a relationship manager loads into a market or into a core enterprise's programme
+  whose core enterprise they see; an existing firm in the file must be visible to the
+  one loading it (nobody rewrites another branch's or another market's customer).
 
 A party that exists but is not visible is reported as *not found*, so that an id
 typed at random leaks nothing, not even its existence.
@@ -20,7 +24,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from scf.platform.errors import Forbidden, NotFound
-from scf.platform.models import Market, Party, Relationship, User
+from scf.platform.models import Market, OnboardingBatch, Party, Relationship, User
 from scf.platform.models.enums import RelationshipKind, Role
 
 
@@ -117,3 +121,53 @@ def require_role(actor: Actor, *roles: Role) -> None:
         return
     allowed = ", ".join(r.value for r in roles)
     raise Forbidden(f"无权执行此操作 (forbidden): requires one of {allowed}")
+
+
+def may_onboard_for_core(session: Session, actor: Actor, core: Party) -> None:
+    """Loading a core enterprise's suppliers and dealers: not for market administrators;
+    a relationship manager only for a core enterprise they see."""
+    if actor.role is Role.MARKET_ADMINISTRATOR:
+        raise Forbidden(
+            "市场管理方只能导入本市场的商户 (a market administrator loads merchants into "
+            "their own market only)"
+        )
+    if not can_view_party(session, actor, core.id):
+        raise NotFound(f"未找到主体 (party not found): {core.uscc}")
+
+
+def may_onboard_for_market(session: Session, actor: Actor, market_id: int) -> Market:
+    """Loading a market's merchants: a market administrator into their own market only."""
+    return visible_market(session, actor, market_id)
+
+
+def visible_party_ids(session: Session, actor: Actor, party_ids: list[int]) -> set[int]:
+    """Which of ``party_ids`` the actor may see, in bounded IN-lists."""
+    clause = party_filter(actor)
+    if clause is None:
+        return set(party_ids)
+    seen: set[int] = set()
+    for start in range(0, len(party_ids), 1000):
+        chunk = party_ids[start : start + 1000]
+        seen.update(session.scalars(sa.select(Party.id).where(Party.id.in_(chunk), clause)))
+    return seen
+
+
+def batch_filter(actor: Actor) -> ColumnElement[bool] | None:
+    """Onboarding batches an actor may read: everything for administrators, risk officers
+    and the system; their market's for a market administrator; their own otherwise."""
+    if actor.sees_everything:
+        return None
+    if actor.role is Role.MARKET_ADMINISTRATOR:
+        return OnboardingBatch.market_id == actor.market_id
+    return OnboardingBatch.actor == actor.username
+
+
+def visible_batch(session: Session, actor: Actor, batch_id: int) -> OnboardingBatch:
+    query = sa.select(OnboardingBatch).where(OnboardingBatch.id == batch_id)
+    clause = batch_filter(actor)
+    if clause is not None:
+        query = query.where(clause)
+    batch = session.scalar(query)
+    if batch is None:
+        raise NotFound(f"未找到导入批次 (onboarding batch not found): {batch_id}")
+    return batch

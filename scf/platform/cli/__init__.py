@@ -78,7 +78,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from scf.platform.cli import db, demo, listing, users
+    from scf.platform.cli import db, demo, listing, onboarding, users
 
     main.add_command(db.db)
     main.add_command(db.seed)
@@ -87,6 +87,7 @@ def _register() -> None:
     main.add_command(listing.parties)
     main.add_command(listing.markets)
     main.add_command(users.users)
+    main.add_command(onboarding.onboard)
 
 
 _register()

@@ -36,10 +36,11 @@ def security_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    from scf.platform.web import auth_pages, home
+    from scf.platform.web import auth_pages, home, onboarding
 
     app.register_blueprint(auth_pages.bp)
     app.register_blueprint(home.bp)
+    app.register_blueprint(onboarding.bp)
     app.before_request(login_required_page)
     app.after_request(security_headers)
     app.jinja_env.filters["yuan"] = lambda v: "" if v is None else format_yuan(v)
