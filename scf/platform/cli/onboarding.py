@@ -105,7 +105,11 @@ def load(
     with app_session() as session:
         settings = current_app.extensions["scf_settings"]
         with click.progressbar(
-            length=1, label=PHASES["validate"], file=sys.stderr, show_pos=True
+            length=1,
+            label=PHASES["validate"],
+            file=sys.stderr,
+            show_pos=True,
+            hidden=not sys.stderr.isatty(),  # a bar for people, nothing in a script's log
         ) as bar:
             batch = run(
                 session,

@@ -239,16 +239,23 @@ KEYS = list(SUPPLIER_A) + [
 ]
 
 
-def table(rows: list[dict[str, str]], header: list[str] | None = None) -> list[list[str]]:
-    keys = header or KEYS
-    return [keys] + [[row.get(k, "") for k in keys] for row in rows]
+def table(
+    rows: list[dict[str, str]], keys: list[str] | None = None, titles: list[str] | None = None
+) -> list[list[str]]:
+    """Header row (``titles``, default the keys) and the rows' values in ``keys`` order."""
+    keys = keys or KEYS
+    return [titles or keys] + [[row.get(k, "") for k in keys] for row in rows]
 
 
 def csv_file(
-    rows: list[dict[str, str]], *, encoding: str = "utf-8", header: list[str] | None = None
+    rows: list[dict[str, str]],
+    *,
+    encoding: str = "utf-8",
+    keys: list[str] | None = None,
+    titles: list[str] | None = None,
 ) -> bytes:
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(table(rows, header))
+    csv.writer(out, lineterminator="\r\n").writerows(table(rows, keys, titles))
     return out.getvalue().encode(encoding)
 
 
