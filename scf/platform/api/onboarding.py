@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Response, current_app
+from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
@@ -15,6 +15,7 @@ from scf.platform.api import actor, make_blueprint
 from scf.platform.api.problems import problem
 from scf.platform.api.schemas import money_field
 from scf.platform.auth.access import visible_batch
+from scf.platform.errors import ValidationFailed
 from scf.platform.services.onboarding.columns import template_csv, template_xlsx
 from scf.platform.services.onboarding.service import list_batches, onboard
 from scf.platform.web_session import db_session
@@ -28,11 +29,11 @@ MIME = {
 }
 
 
-class UploadFiles(Schema):
-    file = Upload(required=True, metadata={"description": ".csv (UTF-8 or GBK) or .xlsx"})
-
-
 class UploadForm(Schema):
+    """One multipart/form-data body: the file and the fields (``file`` is read from
+    ``request.files``; it is declared here so that the OpenAPI spec shows one body)."""
+
+    file = Upload(metadata={"description": "required: .csv (UTF-8 or GBK) or .xlsx"})
     core = fields.String(metadata={"description": "the core enterprise's USCC"})
     market = fields.String(metadata={"description": "the market's id or code"})
     as_of = fields.Date(metadata={"description": "date the figures describe (default today)"})
@@ -102,10 +103,9 @@ def _too_large(_error: RequestEntityTooLarge) -> Response:
 
 @blp.route("")
 class Batches(MethodView):
-    @blp.arguments(UploadFiles, location="files")
-    @blp.arguments(UploadForm, location="form")
+    @blp.arguments(UploadForm, location="form", content_type="multipart/form-data")
     @blp.response(201, BatchSchema)
-    def post(self, files: dict[str, Any], form: dict[str, Any]) -> Any:
+    def post(self, form: dict[str, Any]) -> Any:
         """Load a file for a core enterprise (``core``) or a market (``market``).
 
         All or nothing unless ``accept_valid``; the report says, per row, what happened
@@ -113,7 +113,13 @@ class Batches(MethodView):
         read at all is a 422 problem and nothing is written.
         """
         settings = current_app.extensions["scf_settings"]
-        upload = files["file"]
+        upload = request.files.get("file")
+        if upload is None:
+            raise ValidationFailed(
+                "file (文件): 必填，请以 multipart/form-data 上传 (required: send the file as "
+                "multipart/form-data)",
+                errors={"file": ["required"]},
+            )
         session = db_session()
         batch = onboard(
             session,

@@ -4,11 +4,11 @@
 id) are the endpoints other areas link to (the market administrators' portal).
 
 Progress: the page's script posts the form itself and asks for a stream of progress
-events (``X-Progress: ndjson``); the load then runs in a worker thread on this request's
-session while the response streams its progress, and the browser moves to the report
-when it is done. The request waits for the thread, so the transaction is still one
-per request and nothing outlives it. Without the script, the form posts normally and
-is redirected to the report.
+events (``X-Progress: ndjson``); the load then runs in a worker thread (one session,
+one transaction, committed once) while the response streams its progress, and the
+browser moves to the report when it is done. The response ends only when the worker
+has finished, so nothing outlives the request. Without the script, the form posts
+normally and is redirected to the report.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from scf.platform.errors import ScfError, ValidationFailed
 from scf.platform.services.onboarding.columns import COLUMNS, NEED_TEXT, template_csv, template_xlsx
 from scf.platform.services.onboarding.report import BATCH_STATUSES, STATUSES, write_report
 from scf.platform.services.onboarding.service import list_batches, onboard, onboarding_targets
-from scf.platform.web_session import db_session
+from scf.platform.web_session import database, db_session
 
 bp = Blueprint("onboarding", __name__, url_prefix="/onboarding")
 log = logging.getLogger(__name__)
@@ -80,7 +80,7 @@ def _too_large(_error: RequestEntityTooLarge) -> Any:
     )
     if request.headers.get("X-Progress") == "ndjson":
         return Response(_event({"error": str(error)}), status=413, mimetype="application/x-ndjson")
-    return _form(error, status=413)
+    return _form(error, status=413, keep_form=False)  # the body was never read
 
 
 @bp.route("/<int:batch_id>")
@@ -124,7 +124,9 @@ def _attachment(content: bytes, filename: str, file_format: str) -> Response:
     )
 
 
-def _form(error: ScfError | None = None, status: int = 200) -> tuple[str, int]:
+def _form(
+    error: ScfError | None = None, status: int = 200, *, keep_form: bool = True
+) -> tuple[str, int]:
     session = db_session()
     today = dt.date.today()
     _, recent = list_batches(session, g.actor, limit=10)
@@ -135,7 +137,7 @@ def _form(error: ScfError | None = None, status: int = 200) -> tuple[str, int]:
             recent=recent,
             today=today.isoformat(),
             error=error,
-            form=request.form,
+            form=request.form if keep_form else {},
             columns=COLUMNS,
             need_text=NEED_TEXT,
             batch_statuses=BATCH_STATUSES,
@@ -179,8 +181,16 @@ def _arguments() -> dict[str, Any]:
 
 
 def _streamed(actor: Actor, arguments: dict[str, Any]) -> Response:
-    """Run the load in a worker thread on this request's session, streaming its progress."""
-    session = db_session()
+    """Run the load in a worker thread with a session of its own, streaming its progress.
+
+    Flask tears the request's context down between returning a streamed response and
+    sending its body, closing the request's session: the worker must not share it. The
+    request's session is closed here first, so that only the worker touches the database.
+    """
+    request_session = g.pop("db_session", None)
+    if request_session is not None:
+        request_session.close()
+    session = database().sessionmaker()
     events: queue.Queue[dict[str, Any] | None] = queue.Queue()
 
     def progress(phase: str, done: int, total: int) -> None:
@@ -199,6 +209,7 @@ def _streamed(actor: Actor, arguments: dict[str, Any]) -> Response:
             log.exception("onboarding upload failed")
             events.put({"error": "内部错误，未写入任何数据 (internal error, nothing written)"})
         finally:
+            session.close()
             events.put(None)
 
     worker = threading.Thread(target=work, name="onboarding-upload", daemon=True)
@@ -211,7 +222,7 @@ def _streamed(actor: Actor, arguments: dict[str, Any]) -> Response:
                     event["url"] = url_for("onboarding.report", batch_id=event["batch_id"])
                 yield _event(event)
         finally:
-            worker.join()  # the session is closed at teardown: never while the load runs
+            worker.join()  # the response ends when the load has committed or rolled back
 
     return Response(stream_with_context(generate()), mimetype="application/x-ndjson")
 
