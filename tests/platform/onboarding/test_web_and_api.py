@@ -6,6 +6,7 @@ import io
 import json
 import re
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
@@ -273,3 +274,31 @@ def test_api_template_and_openapi(
     spec = client.get("/api/v1/openapi.json").get_json()
     post = spec["paths"]["/api/v1/onboarding"]["post"]
     assert "multipart/form-data" in post["requestBody"]["content"]
+
+
+def test_a_crash_mid_upload_rolls_the_whole_file_back(
+    client: FlaskClient, db_session: Session, network: Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker has inserted the firms when the assessment breaks: nothing stays."""
+    from scf.platform.services.onboarding import service
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("injected failure after the upsert")
+
+    monkeypatch.setattr(service, "assess_loaded_parties", broken)
+    csrf = log_in(client, network.rm)
+    before = counts(db_session)
+    response = client.post(
+        "/onboarding",
+        data={
+            "csrf_token": csrf,
+            "target": f"core:{CORE_USCC}",
+            "as_of": "2026-11-20",
+            "file": (io.BytesIO(csv_file([SUPPLIER_A, DEALER_B])), "suppliers.csv"),
+        },
+        headers={"X-Progress": "ndjson"},
+        content_type="multipart/form-data",
+    )
+    events = [json.loads(item) for item in response.get_data(as_text=True).splitlines()]
+    assert events[-1] == {"error": "内部错误，未写入任何数据 (internal error, nothing written)"}
+    assert counts(db_session) == before
