@@ -106,14 +106,18 @@ class Industry(fields.Field):  # type: ignore[type-arg]
 
 def _number_text(value: Any) -> str:
     """A cell as decimal text: Excel's doubles via their shortest repr, never a float."""
+    if isinstance(value, str):
+        if value.isascii():  # the common case: skip the full-width translation
+            return value.replace(",", "").replace(" ", "")
+        text = half_width(value).replace(",", "").replace(" ", "")
+        return text.removeprefix("¥").removesuffix("元").strip()
     if isinstance(value, bool):
         raise ValidationError(f"“{value}”不是数字 (not a number)")
     if isinstance(value, int | Decimal):
         return str(value)
     if isinstance(value, float):
         return repr(value)
-    text = half_width(str(value)).replace(",", "").replace(" ", "")
-    return text.removeprefix("¥").removesuffix("元").strip()
+    return half_width(str(value))
 
 
 def _decimal(value: Any) -> Decimal:

@@ -85,10 +85,6 @@ class Anchor:
     def kind(self) -> str:
         return "core" if self.core is not None else "market"
 
-    @property
-    def name(self) -> str:
-        return self.core.name if self.core is not None else self.market.name  # type: ignore[union-attr]
-
     def edge_target(self) -> dict[str, int | None]:
         return {
             "target_party_id": None if self.core is None else self.core.id,
