@@ -37,7 +37,7 @@ from scf.platform.models.enums import ProgrammeKind, RelationshipKind, Role
 from scf.platform.models.types import utcnow
 from scf.platform.services.assessment import assess_loaded_parties, check_as_of
 from scf.platform.services.onboarding.columns import HeaderMap
-from scf.platform.services.onboarding.reading import read_file
+from scf.platform.services.onboarding.reading import ParsedFile, read_file
 from scf.platform.services.onboarding.report import add_assessment, counts, report_line
 from scf.platform.services.onboarding.rows import RowSchema, cell_name, row_errors
 from scf.platform.services.onboarding.upsert import Anchor, existing_parties, refusals, upsert
@@ -144,7 +144,6 @@ def onboard(
     check_as_of(as_of, today)
     anchor = resolve_anchor(session, actor, as_of, core=core, market=market)
     parsed = read_file(filename, data, anchor.kind, max_bytes=max_bytes, max_rows=max_rows)  # type: ignore[arg-type]
-    total = len(parsed.rows)
     batch = OnboardingBatch(
         filename=filename[:255],
         checksum=hashlib.sha256(data).hexdigest(),
@@ -165,23 +164,7 @@ def onboard(
     session.flush()
     context = {"file": batch.filename, "sha256": batch.checksum, "batch_id": batch.id}
 
-    schema = RowSchema(
-        target=anchor.kind,  # type: ignore[arg-type]
-        as_of=as_of,
-        ratings=load_policy(as_of).items("rating.scale"),
-    )
-    valid: dict[int, dict[str, Any]] = {}
-    lines: dict[int, dict[str, Any]] = {}
-    errors: dict[int, list[str]] = defaultdict(list)
-    for done, raw in enumerate(parsed.rows, start=1):
-        try:
-            valid[raw.number] = schema.load(raw.cells)
-        except ValidationError as error:
-            errors[raw.number] += row_errors(raw, parsed.header, error.messages)  # type: ignore[arg-type]
-        lines[raw.number] = report_line(raw.number, valid.get(raw.number) or _shown(raw.cells), "")
-        if done % 200 == 0 or done == total:
-            tick("validate", done, total)
-    _duplicates(valid, errors, parsed.header)
+    valid, lines, errors = _validate(parsed, anchor, as_of, tick)
     existing = existing_parties(session, sorted({row["uscc"] for row in valid.values()}))
     refused = refusals(session, actor, anchor, existing)
     for number, row in valid.items():
@@ -211,6 +194,32 @@ def onboard(
     batch.finished_at = utcnow()
     session.flush()
     return batch
+
+
+def _validate(
+    parsed: ParsedFile, anchor: Anchor, as_of: dt.date, tick: Progress
+) -> tuple[dict[int, dict[str, Any]], dict[int, dict[str, Any]], dict[int, list[str]]]:
+    """Each row through the schema, then the codes across the file: the valid rows, a report
+    line per row, and the errors by row number."""
+    schema = RowSchema(
+        target=anchor.kind,  # type: ignore[arg-type]
+        as_of=as_of,
+        ratings=load_policy(as_of).items("rating.scale"),
+    )
+    valid: dict[int, dict[str, Any]] = {}
+    lines: dict[int, dict[str, Any]] = {}
+    errors: dict[int, list[str]] = defaultdict(list)
+    total = len(parsed.rows)
+    for done, raw in enumerate(parsed.rows, start=1):
+        try:
+            valid[raw.number] = schema.load(raw.cells)
+        except ValidationError as error:
+            errors[raw.number] += row_errors(raw, parsed.header, error.messages)  # type: ignore[arg-type]
+        lines[raw.number] = report_line(raw.number, valid.get(raw.number) or _shown(raw.cells), "")
+        if done % 200 == 0 or done == total:
+            tick("validate", done, total)
+    _duplicates(valid, errors, parsed.header)
+    return valid, lines, errors
 
 
 def _load(

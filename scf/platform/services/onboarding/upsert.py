@@ -106,6 +106,15 @@ class Written:
         return {part: {k: v[side] for k, v in diff.items()} for part, diff in self.diffs.items()}
 
 
+@dataclass
+class Pending:
+    """What the comparison decided to write, written in bulk once every row is compared."""
+
+    snapshots: list[dict[str, Any]] = field(default_factory=list)
+    edges: list[dict[str, Any]] = field(default_factory=list)
+    moved_edges: list[dict[str, Any]] = field(default_factory=list)
+
+
 def existing_parties(session: Session, usccs: list[str]) -> dict[str, Party]:
     found: dict[str, Party] = {}
     for start in range(0, len(usccs), 1000):
@@ -179,7 +188,7 @@ def upsert(
     created = existing_parties(session, [p["uscc"] for p in new_parties])
 
     results: dict[int, Written] = {}
-    inserts: dict[type[Any], list[dict[str, Any]]] = {FinancialSnapshot: [], Relationship: []}
+    pending = Pending()
     changes: list[audit.Change] = []
     for number, row in rows:
         values = _party_values(row)
@@ -195,8 +204,8 @@ def upsert(
                 setattr(party, name, new)
             written = Written("unchanged", party, {"party": diff} if diff else {})
         results[number] = written
-        _snapshot(party, snapshots.get(party.id), row, as_of, context, written, inserts, now)
-        _edge(anchor, party, edges.get(party.id, []), row, written, inserts, now)
+        _snapshot(party, snapshots.get(party.id), row, as_of, context, written, pending)
+        _edge(anchor, party, edges.get(party.id, []), row, written, pending, now)
         if not written.diffs:
             continue
         if written.status == "unchanged":
@@ -211,11 +220,14 @@ def upsert(
                 context={**context, "row": number, "uscc": party.uscc},
             )
         )
-    for model, values_list in inserts.items():
-        if values_list:
-            session.execute(sa.insert(model), values_list)
+    if pending.snapshots:
+        session.execute(sa.insert(FinancialSnapshot), pending.snapshots)
+    if pending.edges:
+        session.execute(sa.insert(Relationship), pending.edges)
+    if pending.moved_edges:
+        session.execute(sa.update(Relationship), pending.moved_edges)  # by primary key
     audit.record_many(session, actor, changes)
-    session.flush()  # the in-place corrections (changed names, same-day snapshots, edges)
+    session.flush()  # the in-place corrections (changed names, same-day snapshots)
     return results
 
 
@@ -249,8 +261,7 @@ def _snapshot(
     as_of: dt.date,
     context: dict[str, Any],
     written: Written,
-    inserts: dict[type[Any], list[dict[str, Any]]],
-    now: dt.datetime,
+    pending: Pending,
 ) -> None:
     """A new snapshot dated ``as_of`` when the figures differ from the latest one."""
     before = {
@@ -269,7 +280,7 @@ def _snapshot(
     else:
         source = f"onboarding batch {context['batch_id']}: {context['file']}"[:200]
         values = {"party_id": party.id, "as_of": as_of, "source": source, **merged}
-        inserts[FinancialSnapshot].append(values)
+        pending.snapshots.append(values)
         written.snapshot = FinancialSnapshot(**values)  # transient: never added to the session
     written.diffs["snapshot"] = {"as_of": (None if latest is None else latest.as_of, as_of)} | diff
 
@@ -277,18 +288,18 @@ def _snapshot(
 def _edge(
     anchor: Anchor,
     party: Party,
-    current: list[Relationship],
+    current: list[sa.Row[Any]],
     row: dict[str, Any],
     written: Written,
-    inserts: dict[type[Any], list[dict[str, Any]]],
+    pending: Pending,
     now: dt.datetime,
 ) -> None:
     """The edge to the anchor is created once; a corrected cooperation date moves its start."""
     kind = EDGE_KINDS[row["relation"]]
     since = row["cooperation_since"]
-    edge = next((e for e in current if e.kind is kind), None)
+    edge = next((e for e in current if e.kind == kind), None)
     if edge is None:
-        inserts[Relationship].append(
+        pending.edges.append(
             {
                 "kind": kind,
                 "source_party_id": party.id,
@@ -304,18 +315,23 @@ def _edge(
             "kind": (kind.value, kind.value),
             "valid_from": (edge.valid_from, since),
         }
-        edge.valid_from = since
+        pending.moved_edges.append({"id": edge.id, "valid_from": since, "updated_at": now})
 
 
 def _current_edges(
     session: Session, party_ids: list[int], anchor: Anchor, as_of: dt.date
-) -> dict[int, list[Relationship]]:
-    """Edges from these parties to the anchor that have not ended before ``as_of``."""
-    found: dict[int, list[Relationship]] = {}
+) -> dict[int, list[sa.Row[Any]]]:
+    """Edges (id, kind, start) from these parties to the anchor not ended before ``as_of``."""
+    found: dict[int, list[sa.Row[Any]]] = {}
     target = anchor.edge_target()
     for chunk in chunked(party_ids):
         query = (
-            sa.select(Relationship)
+            sa.select(
+                Relationship.id,
+                Relationship.source_party_id,
+                Relationship.kind,
+                Relationship.valid_from,
+            )
             .where(
                 Relationship.source_party_id.in_(chunk),
                 Relationship.kind.in_(list(EDGE_KINDS.values())),
@@ -327,6 +343,6 @@ def _current_edges(
             query = query.where(Relationship.target_party_id == target["target_party_id"])
         else:
             query = query.where(Relationship.target_market_id == target["target_market_id"])
-        for edge in session.scalars(query):
+        for edge in session.execute(query):
             found.setdefault(edge.source_party_id, []).append(edge)
     return found
