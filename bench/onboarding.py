@@ -54,8 +54,8 @@ def supplier_file(rows: int, seed: int = 5) -> bytes:
     keys = [c.key for c in COLUMNS if c.need != "individual_business"]
     for n in range(rows):
         body = "91" + "130283" + "".join(rng.choice(ALPHABET) for _ in range(8)) + f"{n:05d}"[-1:]
-        revenue = rng.randrange(3_000_000, 190_000_000)
-        assets = rng.randrange(2_000_000, 120_000_000)
+        revenue = rng.randrange(3_000_000, 45_000_000)
+        assets = rng.randrange(2_000_000, 40_000_000)
         values = {
             "uscc": make(body[:17]),
             "name": f"河北测试{n:05d}商贸有限公司",
