@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -10,12 +11,16 @@ from sqlalchemy.orm import Session
 
 from scf.platform.models import AuditEntry, FinancialSnapshot, Party, Relationship
 from scf.platform.models.enums import PartyKind, RelationshipKind
+from scf.platform.services.onboarding.service import onboard
 from tests.platform.onboarding.support import (
     AS_OF,
+    CORE_USCC,
     DEALER_B,
+    LIMITS,
     MERCHANT_E,
     SUPPLIER_A,
     SUPPLIER_C,
+    SYSTEM,
     Network,
     counts,
     csv_file,
@@ -128,7 +133,6 @@ def test_a_corrected_file_records_a_new_dated_snapshot_and_audits_what_changed(
 ) -> None:
     load(db_session, csv_file([SUPPLIER_A, DEALER_B]))
     corrected = SUPPLIER_A | {"revenue_12m": "32000000", "name": "唐山甲机械制造股份有限公司"}
-    later = dt.date(2026, 11, 20)
     batch = load(db_session, csv_file([corrected, DEALER_B]), filename="corrected.csv")
     assert [item["status"] for item in batch.report] == ["updated", "unchanged"]
     assert line(batch, 2)["changed"] == ["party", "snapshot"]
@@ -138,7 +142,7 @@ def test_a_corrected_file_records_a_new_dated_snapshot_and_audits_what_changed(
     snapshots = db_session.scalars(
         sa.select(FinancialSnapshot).where(FinancialSnapshot.party_id == a.id)
     ).all()
-    assert [(s.as_of, s.revenue_12m) for s in snapshots] == [(later, Decimal("32000000.00"))]
+    assert [(s.as_of, s.revenue_12m) for s in snapshots] == [(AS_OF, Decimal("32000000.00"))]
     entry = db_session.scalar(
         sa.select(AuditEntry).where(
             AuditEntry.action == "onboarding.updated", AuditEntry.entity_id == str(a.id)
@@ -158,9 +162,6 @@ def test_a_corrected_file_records_a_new_dated_snapshot_and_audits_what_changed(
 def test_new_figures_at_a_later_date_add_a_snapshot_and_keep_the_old_one(
     db_session: Session, network: Network
 ) -> None:
-    from scf.platform.services.onboarding.service import onboard
-    from tests.platform.onboarding.support import CORE_USCC, LIMITS, SYSTEM
-
     first = dt.date(2026, 6, 30)
     onboard(
         db_session,
@@ -271,8 +272,6 @@ def test_a_market_file_makes_merchants_members_of_the_market(
 def test_the_batch_records_file_actor_and_counts(db_session: Session, network: Network) -> None:
     data = csv_file([SUPPLIER_A])
     batch = load(db_session, data, filename="供应商名单.csv")
-    import hashlib
-
     assert batch.filename == "供应商名单.csv"
     assert batch.checksum == hashlib.sha256(data).hexdigest()
     assert (batch.actor, batch.core_party_id, batch.programme_id) == (
