@@ -71,6 +71,18 @@ def test_a_code_twice_in_a_file_is_an_error_on_both_rows(
     assert [item["status"] for item in batch.report] == ["rejected", "created", "rejected"]
 
 
+def test_a_duplicate_of_an_invalid_row_still_stops_the_valid_one(
+    db_session: Session, network: Network
+) -> None:
+    """Row 3 repeats row 2's code and has a bad date: accepting valid rows must not load
+    row 2 as if it were the only one."""
+    twice = SUPPLIER_A | {"established_on": "someday"}
+    batch = load(db_session, csv_file([SUPPLIER_A, twice]), accept_valid=True)
+    assert [item["status"] for item in batch.report] == ["rejected", "rejected"]
+    assert "与第3行重复" in line(batch, 2)["errors"][0]
+    assert any("与第2行重复" in e for e in line(batch, 3)["errors"])
+
+
 def test_dry_run_assesses_everything_and_writes_only_the_batch(
     db_session: Session, network: Network
 ) -> None:

@@ -22,7 +22,7 @@ from marshmallow import ValidationError
 from sqlalchemy.orm import Session
 
 from scf.credit.policy import load_policy
-from scf.credit.uscc import normalize
+from scf.credit.uscc import is_valid, normalize
 from scf.platform.auth.access import (
     Actor,
     batch_filter,
@@ -37,7 +37,7 @@ from scf.platform.models.enums import ProgrammeKind, RelationshipKind, Role
 from scf.platform.models.types import utcnow
 from scf.platform.services.assessment import assess_loaded_parties, check_as_of
 from scf.platform.services.onboarding.columns import HeaderMap
-from scf.platform.services.onboarding.reading import ParsedFile, read_file
+from scf.platform.services.onboarding.reading import ParsedFile, RawRow, read_file
 from scf.platform.services.onboarding.report import add_assessment, counts, report_line
 from scf.platform.services.onboarding.rows import RowSchema, cell_name, row_errors
 from scf.platform.services.onboarding.upsert import Anchor, existing_parties, refusals, upsert
@@ -218,7 +218,7 @@ def _validate(
         lines[raw.number] = report_line(raw.number, valid.get(raw.number) or _shown(raw.cells), "")
         if done % 200 == 0 or done == total:
             tick("validate", done, total)
-    _duplicates(valid, errors, parsed.header)
+    _duplicates(parsed.rows, errors, parsed.header)
     return valid, lines, errors
 
 
@@ -262,13 +262,13 @@ def _shown(cells: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _duplicates(
-    valid: dict[int, dict[str, Any]], errors: dict[int, list[str]], header: HeaderMap
-) -> None:
-    """A code twice in one file is an error on every row that carries it."""
+def _duplicates(rows: list[RawRow], errors: dict[int, list[str]], header: HeaderMap) -> None:
+    """A code twice in one file is an error on every row that carries it, whatever else
+    is wrong with those rows (so that accepting the valid rows never picks one of them)."""
     rows_of: dict[str, list[int]] = defaultdict(list)
-    for number, row in valid.items():
-        rows_of[row["uscc"]].append(number)
+    for raw in rows:
+        if "uscc" in raw.cells and is_valid(str(raw.cells["uscc"])):
+            rows_of[normalize(str(raw.cells["uscc"]))].append(raw.number)
     for numbers in rows_of.values():
         if len(numbers) < 2:
             continue
