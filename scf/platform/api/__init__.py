@@ -71,9 +71,9 @@ def actor() -> Actor:
 
 def init_app(app: Flask, csrf: CSRFProtect) -> None:
     api = ScfApi(app)
-    from scf.platform.api import auth_tokens, markets, parties
+    from scf.platform.api import alerts, auth_tokens, markets, parties, prices
 
-    for module in (auth_tokens, markets, parties):
+    for module in (auth_tokens, markets, parties, alerts, prices):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)
     app.extensions["scf_api"] = api

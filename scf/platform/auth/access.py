@@ -5,6 +5,8 @@ Rules:
 - a relationship manager sees the parties assigned to them and to their branch;
 - a market administrator sees their own market: its merchants and its administrator,
   nothing else, whatever id they type;
+- alerts follow their party: a relationship manager sees those on parties they may see
+  and those they own; a market administrator those inside their own market;
 - the command line and the scheduler act as the system, which sees everything.
 
 A party that exists but is not visible is reported as *not found*, so that an id
@@ -20,7 +22,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from scf.platform.errors import Forbidden, NotFound
-from scf.platform.models import Market, Party, Relationship, User
+from scf.platform.models import Alert, Market, Party, Relationship, User
 from scf.platform.models.enums import RelationshipKind, Role
 
 
@@ -117,3 +119,30 @@ def require_role(actor: Actor, *roles: Role) -> None:
         return
     allowed = ", ".join(r.value for r in roles)
     raise Forbidden(f"无权执行此操作 (forbidden): requires one of {allowed}")
+
+
+def alert_filter(actor: Actor) -> ColumnElement[bool] | None:
+    """A WHERE clause on ``Alert`` limiting rows to what ``actor`` may see (None = all)."""
+    if actor.sees_everything:
+        return None
+    if actor.role is Role.RELATIONSHIP_MANAGER:
+        visible = party_filter(actor)
+        parties = sa.select(Party.id)
+        if visible is not None:
+            parties = parties.where(visible)
+        return sa.or_(Alert.owner_user_id == actor.user_id, Alert.party_id.in_(parties))
+    if actor.role is Role.MARKET_ADMINISTRATOR and actor.market_id is not None:
+        return Alert.market_id == actor.market_id
+    return sa.false()
+
+
+def visible_alert(session: Session, actor: Actor, alert_id: int) -> Alert:
+    """The alert, if ``actor`` may see it; otherwise *not found* (acting on it included)."""
+    query = sa.select(Alert).where(Alert.id == alert_id)
+    clause = alert_filter(actor)
+    if clause is not None:
+        query = query.where(clause)
+    alert = session.scalar(query)
+    if alert is None:
+        raise NotFound(f"未找到预警 (alert not found): {alert_id}")
+    return alert

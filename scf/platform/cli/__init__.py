@@ -78,7 +78,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from scf.platform.cli import db, demo, listing, users
+    from scf.platform.cli import alerts, db, demo, jobs, listing, users
 
     main.add_command(db.db)
     main.add_command(db.seed)
@@ -87,6 +87,8 @@ def _register() -> None:
     main.add_command(listing.parties)
     main.add_command(listing.markets)
     main.add_command(users.users)
+    main.add_command(jobs.jobs)
+    main.add_command(alerts.alerts)
 
 
 _register()
