@@ -11,30 +11,37 @@ hands them to ``sync_alerts`` with the rules it owns. The book then
 
 Running it twice for one date changes nothing the second time. An alert already seen
 on a later date is left alone, so a back-fill cannot drag it back in time. The owner is
-the subject party's relationship manager (else the borrower's); the market is the
-party's market, so that the market administrator's users see it in their queue.
-All writes are set-based (bulk INSERT / UPDATE), inside the job's one transaction.
+the subject party's relationship manager (else the borrower's, ``owner_party_id``); the
+market is the subject party's own, so that the market administrator's users see it in
+their queue and never see outsiders'.
+
+Set-based: the conditions go into a temporary staging table, and a handful of
+statements (UPDATE … FROM, INSERT … SELECT, UPDATE … WHERE NOT EXISTS) reconcile it
+with the alerts, inside the job's one transaction — hundreds of thousands of alerts
+never pass through Python objects twice.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from scf.jobs.context import Counts, JobContext
+from scf.platform.db import json_dumps
 from scf.platform.models import Alert, AlertEvent, Party, Relationship
 from scf.platform.models.enums import AlertStatus, RelationshipKind, Severity
+from scf.platform.models.types import UTCDateTime
 
-SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.CRITICAL: 2}
-CHUNK = 5000  # ids per IN (...) list: well inside SQLite's and PostgreSQL's limits
-
-T = TypeVar("T")
+STAGING = "alert_staging"
+ALERTS = Alert.__table__
+EVENTS = AlertEvent.__table__
+OPEN, ACKNOWLEDGED, RESOLVED = (s.value for s in AlertStatus)
 
 
 def dec(value: Decimal) -> str:
@@ -42,7 +49,7 @@ def dec(value: Decimal) -> str:
     return f"{value:f}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Condition:
     """Something that needs action on the as-of date, with the figures that show why."""
 
@@ -62,165 +69,245 @@ class Condition:
         return f"{self.rule}:{self.key}"
 
 
-@dataclass(frozen=True)
-class Owner:
-    user_id: int | None
-    market_id: int | None
+def _staging_table() -> sa.Table:
+    return sa.Table(
+        STAGING,
+        sa.MetaData(),
+        sa.Column("dedup_key", sa.String(200), primary_key=True),
+        sa.Column("rule", sa.String(64), nullable=False),
+        sa.Column("severity", sa.String(32), nullable=False),
+        sa.Column("subject_type", sa.String(32), nullable=False),
+        sa.Column("subject_id", sa.Integer),
+        sa.Column("party_id", sa.Integer),
+        sa.Column("loan_id", sa.Integer),
+        sa.Column("owner_party_id", sa.Integer),
+        sa.Column("owner_user_id", sa.Integer),
+        sa.Column("market_id", sa.Integer),
+        sa.Column("message", sa.String(1000), nullable=False),
+        sa.Column("figures", sa.JSON, nullable=False),
+        prefixes=["TEMPORARY"],
+    )
 
 
-def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def owners_of(session: Session, party_ids: Collection[int], as_of: dt.date) -> dict[int, Owner]:
-    """Relationship manager and market (member or administrator, on ``as_of``) of each party."""
-    managers: dict[int, int | None] = {}
-    markets: dict[int, int] = {}
-    ids = sorted(party_ids)
-    for part in chunks(ids):
-        managers.update(
-            session.execute(
-                sa.select(Party.id, Party.relationship_manager_id).where(Party.id.in_(part))
-            ).all()
-        )
-        for party_id, market_id in session.execute(
-            sa.select(Relationship.source_party_id, Relationship.target_market_id)
-            .where(
-                Relationship.source_party_id.in_(part),
-                Relationship.kind.in_(
-                    [RelationshipKind.MEMBER_OF_MARKET, RelationshipKind.ADMINISTERS]
-                ),
-                Relationship.valid_on(as_of),
-            )
-            .order_by(Relationship.id)
-        ):
-            if market_id is not None:
-                markets.setdefault(party_id, market_id)
-    return {p: Owner(managers.get(p), markets.get(p)) for p in ids}
-
-
-def _owner(condition: Condition, owners: dict[int, Owner]) -> Owner:
-    """The party's relationship manager, else the fallback party's; the market is the
-    subject party's own, so that a market administrator never sees outsiders' alerts."""
-    nobody = Owner(None, None)
-    own = owners.get(condition.party_id, nobody) if condition.party_id is not None else nobody
-    if own.user_id is None and condition.owner_party_id is not None:
-        return Owner(owners.get(condition.owner_party_id, nobody).user_id, own.market_id)
-    return own
+def _rank(column: sa.ColumnElement[Any]) -> sa.ColumnElement[int]:
+    return sa.case(
+        (column == Severity.CRITICAL.value, 2), (column == Severity.WARNING.value, 1), else_=0
+    )
 
 
 def sync_alerts(ctx: JobContext, rules: Collection[str], conditions: Iterable[Condition]) -> Counts:
     """Make the open alerts of ``rules`` match ``conditions`` on ``ctx.as_of`` (see module doc)."""
-    session, as_of, now = ctx.session, ctx.as_of, ctx.now
-    wanted: dict[str, Condition] = {}
-    for condition in conditions:
-        if condition.rule not in rules:
-            raise ValueError(f"rule {condition.rule!r} is not one of this job's {sorted(rules)}")
-        if condition.dedup_key in wanted:
-            raise ValueError(f"two conditions share the key {condition.dedup_key!r}")
-        wanted[condition.dedup_key] = condition
-    existing = {
-        row.dedup_key: row
-        for row in session.execute(
-            sa.select(
-                Alert.id,
-                Alert.dedup_key,
-                Alert.status,
-                Alert.severity,
-                Alert.message,
-                Alert.figures,
-                Alert.owner_user_id,
-                Alert.market_id,
-                Alert.last_seen_on,
-            ).where(Alert.rule.in_(list(rules)), Alert.status != AlertStatus.RESOLVED)
-        )
-    }
-    parties = {p for c in wanted.values() for p in (c.party_id, c.owner_party_id) if p is not None}
-    owners = owners_of(session, parties, as_of)
-    counts = {"raised": 0, "updated": 0, "unchanged": 0, "reopened": 0, "resolved": 0}
-    inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
-    events: list[dict[str, Any]] = []
-    actor = f"job:{ctx.job_name}"
-    for key, condition in wanted.items():
-        owner = _owner(condition, owners)
-        values = {
-            "severity": condition.severity,
-            "message": condition.message,
-            "figures": condition.figures,
-            "owner_user_id": owner.user_id,
-            "market_id": owner.market_id,
-            "last_seen_on": as_of,
+    session, as_of = ctx.session, ctx.as_of
+    rows: dict[str, dict[str, Any]] = {}
+    for c in conditions:
+        if c.rule not in rules:
+            raise ValueError(f"rule {c.rule!r} is not one of this job's {sorted(rules)}")
+        if c.dedup_key in rows:
+            raise ValueError(f"two conditions share the key {c.dedup_key!r}")
+        rows[c.dedup_key] = {
+            "dedup_key": c.dedup_key,
+            "rule": c.rule,
+            "severity": c.severity.value,
+            "subject_type": c.subject_type,
+            "subject_id": c.subject_id,
+            "party_id": c.party_id,
+            "loan_id": c.loan_id,
+            "owner_party_id": c.owner_party_id,
+            "message": c.message,
+            "figures": c.figures,
         }
-        row = existing.get(key)
-        if row is None:
-            inserts.append(
-                {
-                    **values,
-                    "rule": condition.rule,
-                    "dedup_key": key,
-                    "status": AlertStatus.OPEN,
-                    "subject_type": condition.subject_type,
-                    "subject_id": condition.subject_id,
-                    "party_id": condition.party_id,
-                    "loan_id": condition.loan_id,
-                    "first_seen_on": as_of,
-                }
-            )
-            continue
-        current = {name: getattr(row, name) for name in values}
-        if row.last_seen_on > as_of or current == values:
-            counts["unchanged"] += 1
-            continue
-        status = row.status
-        if row.severity != condition.severity:
-            rising = SEVERITY_RANK[condition.severity] > SEVERITY_RANK[row.severity]
-            if rising and status is AlertStatus.ACKNOWLEDGED:
-                status = AlertStatus.OPEN
-                counts["reopened"] += 1
-            events.append(
-                {
-                    "alert_id": row.id,
-                    "at": now,
-                    "actor": actor,
-                    "action": "escalated" if rising else "eased",
-                    "comment": f"{row.severity.value} → {condition.severity.value} ({as_of})",
-                }
-            )
-        updates.append({"id": row.id, **values, "status": status, "updated_at": now})
-    cleared = [
-        row.id for key, row in existing.items() if key not in wanted and row.last_seen_on <= as_of
-    ]
-    if inserts:
-        session.execute(sa.insert(Alert), inserts)
-    if updates:
-        session.execute(sa.update(Alert), updates)
-    for part in chunks(cleared):
-        session.execute(
-            sa.update(Alert)
-            .where(Alert.id.in_(part))
-            .values(
-                status=AlertStatus.RESOLVED, resolved_at=now, resolved_by_id=None, updated_at=now
-            )
-            .execution_options(synchronize_session=False)
-        )
-    events.extend(
-        {
-            "alert_id": alert_id,
-            "at": now,
-            "actor": actor,
-            "action": "auto_resolved",
-            "comment": f"条件已消除 (condition cleared) as of {as_of}",
-        }
-        for alert_id in cleared
-    )
-    if events:
-        session.execute(sa.insert(AlertEvent), events)
-    counts["raised"], counts["updated"], counts["resolved"] = (
-        len(inserts),
-        len(updates),
-        len(cleared),
-    )
-    counts["open"] = len(wanted)
+    staging = _staging_table()
+    staging.create(session.connection())  # a failure rolls this back with everything else
+    _load(session, staging, list(rows.values()))
+    _assign_owners(session, staging, as_of)
+    now = sa.literal(ctx.now, UTCDateTime())
+    counts = _reconcile(session, staging, rules, as_of, now, f"job:{ctx.job_name}")
+    staging.drop(session.connection())
+    counts["open"] = len(rows)
     return counts
+
+
+def _load(session: Session, staging: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """Fill the staging table: COPY on PostgreSQL (ten times faster than INSERTs for a
+    hundred thousand rows), a batched INSERT elsewhere; then statistics for the planner."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        session.execute(sa.insert(staging), rows)
+        return
+    names = [c.name for c in staging.columns if c.name not in ("owner_user_id", "market_id")]
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f"COPY {STAGING} ({', '.join(names)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([json_dumps(row[n]) if n == "figures" else row[n] for n in names])
+    cursor.close()
+    session.execute(sa.text(f"ANALYZE {STAGING}"))
+
+
+def _assign_owners(session: Session, t: sa.Table, as_of: dt.date) -> None:
+    """Owner = the party's relationship manager, else the fallback party's; market = the
+    party's market (member or administrator) on ``as_of``. Three joins, not a lookup per row."""
+    session.execute(
+        sa.update(t)
+        .where(Party.id == t.c.party_id)
+        .values(owner_user_id=Party.relationship_manager_id)
+    )
+    session.execute(
+        sa.update(t)
+        .where(t.c.owner_user_id.is_(None), Party.id == t.c.owner_party_id)
+        .values(owner_user_id=Party.relationship_manager_id)
+    )
+    markets = (
+        sa.select(
+            Relationship.source_party_id.label("party_id"),
+            sa.func.min(Relationship.target_market_id).label("market_id"),
+        )
+        .where(
+            Relationship.kind.in_(
+                [RelationshipKind.MEMBER_OF_MARKET, RelationshipKind.ADMINISTERS]
+            ),
+            Relationship.valid_on(as_of),
+        )
+        .group_by(Relationship.source_party_id)
+        .subquery()
+    )
+    session.execute(
+        sa.update(t).where(markets.c.party_id == t.c.party_id).values(market_id=markets.c.market_id)
+    )
+
+
+def _reconcile(
+    session: Session,
+    t: sa.Table,
+    rules: Collection[str],
+    as_of: dt.date,
+    now: sa.ColumnElement[dt.datetime],
+    actor: str,
+) -> Counts:
+    a = ALERTS
+    day = sa.literal(as_of, sa.Date())
+    same = sa.and_(a.c.dedup_key == t.c.dedup_key, a.c.status != RESOLVED)
+    current = sa.and_(same, a.c.last_seen_on <= day)  # not already seen on a later date
+    changed = sa.or_(
+        a.c.severity != t.c.severity,
+        a.c.message != t.c.message,
+        sa.cast(a.c.figures, sa.Text) != sa.cast(t.c.figures, sa.Text),
+        a.c.owner_user_id.is_distinct_from(t.c.owner_user_id),
+        a.c.market_id.is_distinct_from(t.c.market_id),
+        a.c.last_seen_on != day,
+    )
+    rising = _rank(t.c.severity) > _rank(a.c.severity)
+    matched = session.scalar(sa.select(sa.func.count()).select_from(a.join(t, same))) or 0
+    reopened = (
+        session.scalar(
+            sa.select(sa.func.count())
+            .select_from(a.join(t, current))
+            .where(a.c.status == ACKNOWLEDGED, rising)
+        )
+        or 0
+    )
+    session.execute(
+        sa.insert(EVENTS).from_select(
+            ["alert_id", "at", "actor", "action", "comment"],
+            sa.select(
+                a.c.id,
+                now,
+                sa.literal(actor),
+                sa.case((rising, "escalated"), else_="eased"),
+                sa.type_coerce(a.c.severity, sa.String)
+                .op("||")(" → ")
+                .op("||")(t.c.severity)
+                .op("||")(f" ({as_of})"),
+            )
+            .select_from(a.join(t, current))
+            .where(a.c.severity != t.c.severity),
+        )
+    )
+    updated = session.execute(
+        sa.update(a)
+        .where(current, changed)
+        .values(
+            severity=t.c.severity,
+            message=t.c.message,
+            figures=t.c.figures,
+            owner_user_id=t.c.owner_user_id,
+            market_id=t.c.market_id,
+            last_seen_on=day,
+            updated_at=now,
+            status=sa.case((sa.and_(a.c.status == ACKNOWLEDGED, rising), OPEN), else_=a.c.status),
+        )
+    ).rowcount
+    new = sa.select(
+        t.c.rule,
+        t.c.severity,
+        sa.literal(OPEN),
+        t.c.dedup_key,
+        t.c.subject_type,
+        t.c.subject_id,
+        t.c.party_id,
+        t.c.loan_id,
+        t.c.market_id,
+        t.c.owner_user_id,
+        t.c.message,
+        t.c.figures,
+        day,
+        day,
+        now,
+        now,
+    ).where(~sa.exists().where(a.c.dedup_key == t.c.dedup_key, a.c.status != RESOLVED))
+    raised = session.execute(
+        sa.insert(a)
+        .from_select(
+            [
+                "rule",
+                "severity",
+                "status",
+                "dedup_key",
+                "subject_type",
+                "subject_id",
+                "party_id",
+                "loan_id",
+                "market_id",
+                "owner_user_id",
+                "message",
+                "figures",
+                "first_seen_on",
+                "last_seen_on",
+                "created_at",
+                "updated_at",
+            ],
+            new,
+        )
+        .execution_options(preserve_rowcount=True)
+    ).rowcount
+    cleared = sa.and_(
+        a.c.rule.in_(list(rules)),
+        a.c.status != RESOLVED,
+        a.c.last_seen_on <= day,
+        ~sa.exists().where(t.c.dedup_key == a.c.dedup_key),
+    )
+    session.execute(
+        sa.insert(EVENTS).from_select(
+            ["alert_id", "at", "actor", "action", "comment"],
+            sa.select(
+                a.c.id,
+                now,
+                sa.literal(actor),
+                sa.literal("auto_resolved"),
+                sa.literal(f"条件已消除 (condition cleared) as of {as_of}"),
+            ).where(cleared),
+        )
+    )
+    resolved = session.execute(
+        sa.update(a)
+        .where(cleared)
+        .values(status=RESOLVED, resolved_at=now, resolved_by_id=None, updated_at=now)
+    ).rowcount
+    return {
+        "raised": raised,
+        "updated": updated,
+        "unchanged": matched - updated,
+        "reopened": reopened,
+        "resolved": resolved,
+    }

@@ -2,20 +2,21 @@
 position revalued at the latest price; margin status and shortfall per loan; 保兑仓
 releases recomputed [003 §七(四)2, §六(九)] [DOMAIN §6].
 
-Set-based: one SQL aggregate sums the pledged quantity per loan and commodity and
-joins the latest price on or before the as-of date; one more gives each loan's
-outstanding principal. The status itself comes from ``scf.credit.goods.margin_status``
-called on those plain rows (never on ORM objects), so the rule lives in one place and
-its thresholds — pledge rate, liquidation line, stale-price age — are the goods policy's.
+Set-based: one SQL statement sums the pledged quantity per loan and commodity and joins
+each loan's outstanding principal and the latest price on or before the as-of date. The
+status comes from ``scf.credit.goods.margin_status`` called on those plain rows (never
+on ORM objects), so the rule lives in one place and its thresholds — pledge rate,
+liquidation line, stale-price age — are the goods policy's. The alerts are reconciled
+in bulk (``alert_book``). 1,000,000 positions: see docs/monitoring.md for the figures.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from itertools import groupby
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -37,8 +38,7 @@ RULES = (MARGIN, STALE, confirmed_warehouse.OVER_RELEASE)
 CLAUSE = "[003 §七(四)2] [DOMAIN §6]"
 
 
-@dataclass(frozen=True)
-class Lot:
+class Lot(NamedTuple):
     """A loan's pledged goods of one commodity, with the price used."""
 
     commodity: str
@@ -57,8 +57,7 @@ class Lot:
         }
 
 
-@dataclass(frozen=True)
-class LoanMargin:
+class LoanMargin(NamedTuple):
     """One loan's goods marked to market. ``margin`` is None when a commodity has no price."""
 
     loan_id: int
@@ -66,11 +65,8 @@ class LoanMargin:
     party_id: int
     balance: Decimal
     lots: tuple[Lot, ...]
+    positions: int
     margin: MarginStatus | None
-
-    @property
-    def positions(self) -> int:
-        return sum(lot.positions for lot in self.lots)
 
     @property
     def status(self) -> str:
@@ -80,63 +76,56 @@ class LoanMargin:
 def pledged_goods(
     session: Session, as_of: dt.date, policy: Policy, loan_ids: Collection[int] | None = None
 ) -> Iterator[LoanMargin]:
-    """Every active loan with pledged goods, revalued on ``as_of``, in loan order."""
-    prices = latest_prices(as_of)
-    pledged = sa.and_(
-        WarehouseReceipt.pledged_loan_id.is_not(None),
-        WarehouseReceipt.status == ReceiptStatus.PLEDGED,
-        Loan.status == LoanStatus.ACTIVE,
+    """Every active loan with pledged goods, revalued on ``as_of``, in loan order.
+
+    One statement: receipts summed per loan and commodity, joined to the loan's
+    outstanding principal and the commodity's latest price."""
+    receipt = WarehouseReceipt
+    lots = (
+        sa.select(
+            receipt.pledged_loan_id.label("loan_id"),
+            receipt.commodity_code.label("commodity"),
+            sa.func.sum(receipt.quantity - receipt.released_quantity).label("quantity"),
+            sa.func.count().label("positions"),
+        )
+        .where(receipt.pledged_loan_id.is_not(None), receipt.status == ReceiptStatus.PLEDGED)
+        .group_by(receipt.pledged_loan_id, receipt.commodity_code)
     )
     if loan_ids is not None:
-        pledged = sa.and_(pledged, Loan.id.in_(list(loan_ids)))
+        lots = lots.where(receipt.pledged_loan_id.in_(list(loan_ids)))
+    pledged = lots.subquery()
+    prices = latest_prices(as_of)
     balance, repaid = outstanding_principal_column()
-    loans = {
-        row.id: row
-        for row in session.execute(
-            sa.select(Loan.id, Loan.code, Loan.party_id, balance.label("balance"))
-            .outerjoin(repaid, repaid.c.loan_id == Loan.id)
-            .where(
-                Loan.id.in_(
-                    sa.select(WarehouseReceipt.pledged_loan_id)
-                    .join(Loan, Loan.id == WarehouseReceipt.pledged_loan_id)
-                    .where(pledged)
-                )
-            )
-        )
-    }
-    lots = session.execute(
+    rows = session.execute(
         sa.select(
-            WarehouseReceipt.pledged_loan_id,
-            WarehouseReceipt.commodity_code,
-            sa.type_coerce(
-                sa.func.sum(WarehouseReceipt.quantity - WarehouseReceipt.released_quantity),
-                Quantity(),
-            ).label("quantity"),
-            sa.func.count().label("positions"),
+            Loan.id,
+            Loan.code,
+            Loan.party_id,
+            balance,
+            pledged.c.commodity,
+            sa.type_coerce(pledged.c.quantity, Quantity()),
+            pledged.c.positions,
             prices.c.price,
             prices.c.price_date,
         )
-        .join(Loan, Loan.id == WarehouseReceipt.pledged_loan_id)
-        .outerjoin(prices, prices.c.commodity_code == WarehouseReceipt.commodity_code)
-        .where(pledged)
-        .group_by(
-            WarehouseReceipt.pledged_loan_id,
-            WarehouseReceipt.commodity_code,
-            prices.c.price,
-            prices.c.price_date,
-        )
-        .order_by(WarehouseReceipt.pledged_loan_id, WarehouseReceipt.commodity_code)
+        .join(pledged, pledged.c.loan_id == Loan.id)
+        .outerjoin(repaid, repaid.c.loan_id == Loan.id)
+        .outerjoin(prices, prices.c.commodity_code == pledged.c.commodity)
+        .where(Loan.status == LoanStatus.ACTIVE)
+        .order_by(Loan.id, pledged.c.commodity)
     )
-    for loan_id, rows in groupby(lots, key=lambda r: r[0]):
-        loan = loans[loan_id]
-        found = tuple(Lot(r[1], r[2], r[3], r[4], r[5]) for r in rows)
+    for loan_id, group in groupby(rows, key=lambda r: r[0]):
+        lines = list(group)
+        _, code, party_id, loan_balance = lines[0][:4]
+        found = tuple(Lot._make(r[4:9]) for r in lines)
         yield LoanMargin(
             loan_id,
-            loan.code,
-            loan.party_id,
-            loan.balance,
+            code,
+            party_id,
+            loan_balance,
             found,
-            _margin(loan.balance, found, as_of, policy),
+            sum(lot.positions for lot in found),
+            _margin(loan_balance, found, as_of, policy),
         )
 
 
@@ -165,17 +154,37 @@ def _margin(
     )
 
 
-def conditions_for(loan: LoanMargin, policy: Policy) -> Iterator[Condition]:
+class Limits(NamedTuple):
+    """The goods policy's thresholds as the figures show them (read once per run)."""
+
+    pledge_rate: str
+    liquidation_ratio: Decimal
+    stale_business_days: int
+    policy_version: str
+
+    @classmethod
+    def of(cls, policy: Policy) -> Limits:
+        return cls(
+            dec(policy.decimal("goods.pledge_rate.general")),
+            policy.decimal("goods.liquidation_ratio"),
+            int(policy.decimal("goods.stale_price_business_days")),
+            policy.version,
+        )
+
+
+def conditions_for(loan: LoanMargin, limits: Limits) -> Iterator[Condition]:
     """The alerts one loan's valuation calls for: a margin call or liquidation, a stale price."""
+    ms = loan.margin
+    if ms is not None and ms.status == "ok":
+        return
     base = {
         "loan_code": loan.loan_code,
         "lots": [lot.to_dict() for lot in loan.lots],
         "positions": loan.positions,
         "clause": CLAUSE,
-        "policy_version": policy.version,
+        "policy_version": limits.policy_version,
     }
-    ms = loan.margin
-    stale_limit = int(policy.decimal("goods.stale_price_business_days"))
+    stale_limit = limits.stale_business_days
     if ms is None:
         missing = [lot.commodity for lot in loan.lots if lot.price is None]
         yield _condition(
@@ -212,7 +221,7 @@ def conditions_for(loan: LoanMargin, policy: Policy) -> Iterator[Condition]:
     )
     if level is None:
         return
-    ratio = policy.decimal("goods.liquidation_ratio")
+    ratio = limits.liquidation_ratio
     line = quantize_fen(ms.market_value * ratio)
     figures = {
         **base,
@@ -221,7 +230,7 @@ def conditions_for(loan: LoanMargin, policy: Policy) -> Iterator[Condition]:
         "market_value": dec(ms.market_value),
         "lending_value": dec(ms.lending_value),
         "shortfall": dec(ms.shortfall),
-        "pledge_rate": dec(policy.decimal("goods.pledge_rate.general")),
+        "pledge_rate": limits.pledge_rate,
         "liquidation_ratio": dec(ratio),
         "liquidation_line": dec(line),
         "price_age_business_days": ms.price_age_business_days,
@@ -264,6 +273,7 @@ def run(ctx: JobContext) -> Counts:
     counts["stale_price"] = 0
     market_total = shortfall_total = ZERO
     conditions: list[Condition] = []
+    limits = Limits.of(policy)
     for loan in pledged_goods(ctx.session, ctx.as_of, policy):
         counts["loans"] += 1
         counts["positions"] += loan.positions
@@ -271,7 +281,7 @@ def run(ctx: JobContext) -> Counts:
         if loan.margin is not None:
             market_total += loan.margin.market_value
             shortfall_total += loan.margin.shortfall
-        conditions.extend(conditions_for(loan, policy))
+        conditions.extend(conditions_for(loan, limits))
     releases = confirmed_warehouse.release_positions(ctx.session, ctx.as_of, policy)
     conditions.extend(confirmed_warehouse.conditions_for(releases, policy))
     counts["market_value"] = dec(market_total)

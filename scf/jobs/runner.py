@@ -150,6 +150,7 @@ def _work(
 ) -> RunOutcome:
     try:
         with database.session() as session:
+            session.connection(execution_options={"sqlite_begin_immediate": True})
             context = JobContext(job.name, session, as_of, clock(), settings, actor)
             counts = job.run(context)
             run = session.get_one(JobRun, run_id)
@@ -158,6 +159,7 @@ def _work(
     except BaseException as error:
         detail = traceback.format_exc()[-ERROR_TEXT_MAX:]
         with database.session() as session:
+            session.connection(execution_options={"sqlite_begin_immediate": True})
             run = session.get_one(JobRun, run_id)
             run.status, run.finished_at, run.error = "failed", clock(), detail
             session.commit()

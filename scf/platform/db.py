@@ -79,7 +79,11 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    """``BEGIN``; ``BEGIN IMMEDIATE`` for a connection that asked for it (a job that reads
+    then writes while the scheduler writes too): it takes the write lock at once, so two
+    writers queue on busy_timeout instead of one failing with "database is locked"."""
+    immediate = connection.get_execution_options().get("sqlite_begin_immediate")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def check_connection(engine: Engine) -> None:
