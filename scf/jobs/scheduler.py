@@ -143,6 +143,15 @@ class SchedulerProcess:
             timezone=zone,
         )
         scheduler.start(paused=True)
+        try:
+            self._declare(scheduler)
+        except BaseException:
+            scheduler.shutdown(wait=False)
+            raise
+        return scheduler  # started paused: ``start`` resumes it
+
+    def _declare(self, scheduler: BackgroundScheduler) -> None:
+        """The registry's jobs into the store (replacing what is there), the rest out."""
         declared = {job.name for job in JOBS}
         for stored in scheduler.get_jobs(jobstore="default"):
             if stored.id not in declared:
@@ -170,7 +179,6 @@ class SchedulerProcess:
             coalesce=True,
             max_instances=1,
         )
-        return scheduler  # started paused: ``start`` resumes it
 
     def _acquire(self) -> LeaseHeld | None:
         with self.database.session() as session:

@@ -8,6 +8,7 @@ fresh database of its own rather than the rolled-back test transaction.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -61,6 +62,25 @@ def test_a_second_scheduler_on_the_same_database_refuses_and_names_the_first(
         with database.session() as session:
             held = current_holder(session, SCHEDULER_LEASE)
         assert held is not None and held.holder == second.holder
+    finally:
+        second.shutdown()
+
+
+def test_with_wait_a_second_scheduler_starts_once_the_first_stops(
+    fresh: tuple[Database, Settings],
+) -> None:
+    database, settings = fresh
+    first = SchedulerProcess(database, settings, clock=FixedClock(TODAY))
+    second = SchedulerProcess(database, settings, clock=FixedClock(TODAY))
+    first.start()
+    waiting = threading.Thread(target=lambda: second.start(wait=True, poll_seconds=0.1))
+    waiting.start()
+    time.sleep(0.5)
+    assert second.scheduler is None  # still waiting for the lease
+    first.shutdown()
+    waiting.join(timeout=30)
+    try:
+        assert second.scheduler is not None and second.scheduler.running
     finally:
         second.shutdown()
 
