@@ -7,7 +7,7 @@ observed and the threshold, so each rule returns one of these instead of a bare 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Literal
 
@@ -78,6 +78,12 @@ def missing(id: str, clause: str, fields: Iterable[str], labels: dict[str, str])
         f"缺少数据：{text} (missing: {', '.join(names)})",
         tuple(names),
     )
+
+
+def about(result: RuleResult, subject: str) -> RuleResult:
+    """The same result with what it is about (a guarantor, a receivable) before its message,
+    for decisions that apply one rule to several things."""
+    return replace(result, message=f"{subject}: {result.message}")
 
 
 def decide(results: Iterable[RuleResult]) -> Decision:

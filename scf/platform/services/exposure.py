@@ -38,7 +38,7 @@ from scf.graph.exposure import (
     related_party_groups,
 )
 from scf.graph.network import Network
-from scf.graph.rules import borrower_rules, network_rules
+from scf.graph.rules import borrower_rules, guarantor_capacity_rule, network_rules
 from scf.platform.services.network import bank_net_capital, network_as_of, network_policy
 
 
@@ -294,6 +294,21 @@ def borrower_rules_of_many(
     policy = network_policy(as_of)
     capital = bank_net_capital()
     return {pid: borrower_rules(network, pid, policy, capital) for pid in party_ids}
+
+
+def contingent_liabilities_of(session: Session, party_id: int, as_of: dt.date) -> Decimal:
+    """对外担保余额: what the party's guarantees stand behind (covered balances, each
+    capped by its amount) on ``as_of``."""
+    return network_as_of(session, as_of).contingent_liabilities(party_id)
+
+
+def guarantor_capacity_rule_for(
+    session: Session, party_id: int, as_of: dt.date, *, additional_guarantee: Decimal = ZERO
+) -> RuleResult:
+    """Whether the party can take on ``additional_guarantee`` within its capacity."""
+    return guarantor_capacity_rule(
+        network_as_of(session, as_of), party_id, network_policy(as_of), additional_guarantee
+    )
 
 
 def network_rules_for(

@@ -28,12 +28,9 @@ from scf.credit.facility_rules import (
 )
 from scf.credit.guarantees import (
     Collateral,
-    Guarantor,
-    PersonLink,
     collateral_support,
     guarantee_mix_rules,
     guarantee_strength,
-    guarantor_rules,
     machinery_rules,
     mutual_guarantee_rule,
     required_personal_guarantors,
@@ -46,7 +43,6 @@ from scf.platform.errors import RuleRefused, ValidationFailed
 from scf.platform.models import (
     CollateralItem,
     Facility,
-    FacilityGuarantee,
     FinancialSnapshot,
     JointGuaranteeGroup,
     Party,
@@ -56,7 +52,6 @@ from scf.platform.models import (
 from scf.platform.models.enums import (
     FacilityStatus,
     GuarantorKind,
-    PartyKind,
     Product,
     ProgrammeKind,
     RelationshipKind,
@@ -67,18 +62,15 @@ from scf.platform.services.assessment import (
     assess_loaded_party,
     latest_snapshot,
 )
+from scf.platform.services.guarantors import (
+    LIVE,
+    GuaranteeTerms,
+    guarantee_pairs,
+    guarantor_checks,
+    person_links,
+)
 from scf.platform.services.limit_accounting import money_sum, programme_usage
 from scf.platform.services.loan_book import months_between
-
-# Facilities whose limits count: granted and not ended, or awaiting approval.
-LIVE = (FacilityStatus.ACTIVE, FacilityStatus.FROZEN)
-
-
-@dataclass(frozen=True)
-class GuaranteeTerms:
-    guarantor: Party
-    kind: GuarantorKind
-    amount: Decimal
 
 
 @dataclass(frozen=True)
@@ -179,92 +171,6 @@ def in_programme(session: Session, party: Party, programme: Programme | None, on
         kind=RelationshipKind.MEMBER_OF_MARKET,
         target_market_id=programme.market_id,
     )
-
-
-def _person_links(session: Session, party: Party, as_of: dt.date) -> list[PersonLink]:
-    """Legal representative, actual controller and shareholders (persons) of the borrower;
-    for an individual business, the spouse of its legal representative [003 §七(二)4]."""
-    roles = {
-        RelationshipKind.LEGAL_REPRESENTATIVE_OF: "legal_representative",
-        RelationshipKind.CONTROLS: "actual_controller",
-        RelationshipKind.HOLDS_SHARES: "shareholder",
-    }
-    edges = session.execute(
-        sa.select(Relationship, Party)
-        .join(Party, Party.id == Relationship.source_party_id)
-        .where(
-            Relationship.target_party_id == party.id,
-            Relationship.kind.in_(list(roles)),
-            Relationship.valid_on(as_of),
-            Party.kind == PartyKind.PERSON,
-        )
-    ).all()
-    links = [PersonLink(str(p.id), roles[e.kind], e.percentage) for e, p in edges]
-    if party.kind is PartyKind.INDIVIDUAL_BUSINESS:
-        heads = [int(x.person) for x in links if x.role == "legal_representative"]
-        spouses = session.execute(
-            sa.select(Relationship.source_party_id, Relationship.target_party_id).where(
-                Relationship.kind == RelationshipKind.SPOUSE_OF,
-                sa.or_(
-                    Relationship.source_party_id.in_(heads),
-                    Relationship.target_party_id.in_(heads),
-                ),
-            )
-        ).all()
-        links = [
-            PersonLink(str(b if a in heads else a), "spouse") for a, b in spouses if b is not None
-        ]
-    return links
-
-
-def _guarantee_pairs(session: Session, as_of: dt.date) -> set[tuple[str, str]]:
-    """(guarantor, borrower) pairs on the books: network edges and facility guarantees."""
-    pairs = {
-        (str(a), str(b))
-        for a, b in session.execute(
-            sa.select(Relationship.source_party_id, Relationship.target_party_id).where(
-                Relationship.kind == RelationshipKind.GUARANTEES, Relationship.valid_on(as_of)
-            )
-        )
-    }
-    pairs |= {
-        (str(a), str(b))
-        for a, b in session.execute(
-            sa.select(FacilityGuarantee.guarantor_party_id, Facility.party_id)
-            .join(Facility, Facility.id == FacilityGuarantee.facility_id)
-            .where(Facility.status.in_([*LIVE, FacilityStatus.PROPOSED]))
-        )
-    }
-    return pairs
-
-
-def _guarantor_facts(
-    session: Session, g: GuaranteeTerms, as_of: dt.date
-) -> tuple[Guarantor, str | None]:
-    snapshot = latest_snapshot(session, g.guarantor.id, as_of)
-    size = None
-    if g.guarantor.kind in ASSESSABLE:
-        size = assess_loaded_party(session, g.guarantor, as_of).assessment.size_class
-    net = None
-    if snapshot is not None and snapshot.total_assets is not None:
-        net = snapshot.total_assets - (snapshot.total_liabilities or ZERO)
-    given = session.scalar(
-        sa.select(money_sum(Relationship.amount)).where(
-            Relationship.source_party_id == g.guarantor.id,
-            Relationship.kind == RelationshipKind.GUARANTEES,
-            Relationship.valid_on(as_of),
-        )
-    )
-    facts = Guarantor(
-        name=g.guarantor.name,
-        kind=g.kind.value,
-        size_class=size,
-        rating=None if snapshot is None else snapshot.rating,
-        total_assets=None if snapshot is None else snapshot.total_assets,
-        net_assets=net,
-        outstanding_guarantees=(given or ZERO) + g.amount,
-    )
-    return facts, size
 
 
 def _collateral_rules(
@@ -372,14 +278,14 @@ def evaluate_grant(
         has_real_estate=any(i.kind.value == "real_estate" for i in terms.collateral),
         policy=policy,
     )
-    pairs = _guarantee_pairs(session, terms.as_of)
+    pairs = guarantee_pairs(session, terms.as_of)
     signed: set[str] = set()
     for g in terms.guarantees:
         if g.kind is GuarantorKind.PERSONAL:
             signed.add(str(g.guarantor.id))
             continue
-        facts, size = _guarantor_facts(session, g, terms.as_of)
-        rules += [_named(r, g.guarantor.name) for r in guarantor_rules(facts, policy)]
+        results, size = guarantor_checks(session, g, terms.as_of, policy)
+        rules += results
         rules.append(
             mutual_guarantee_rule(
                 str(g.guarantor.id), size, str(party.id), answer.size_class, pairs
@@ -387,7 +293,7 @@ def evaluate_grant(
         )
     party_type = ASSESSABLE[party.kind]
     personal = required_personal_guarantors(
-        party_type, _person_links(session, party, terms.as_of), signed, policy
+        party_type, person_links(session, party, terms.as_of), signed, policy
     )
     rules.append(personal.rule)
     candidates: dict[str, Decimal | None] = {
@@ -435,12 +341,6 @@ def evaluate_grant(
     if any(r.result == "fail" for r in rules):
         raise refuse("授信不符合规则，未提交 (refused by the credit rules; nothing saved)", rules)
     return decision
-
-
-def _named(result: RuleResult, name: str) -> RuleResult:
-    from dataclasses import replace
-
-    return replace(result, message=f"{name}: {result.message}")
 
 
 def _group_limits(session: Session, group_id: int, leave_out: int | None) -> Decimal:

@@ -21,14 +21,14 @@ the same receivable or receipt.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from scf.credit.availability import Candidate, collateral_headroom
-from scf.credit.explain import RuleResult, rule
+from scf.credit.explain import RuleResult, about, rule
 from scf.credit.facility_rules import collateral_rate_kind
 from scf.credit.goods import (
     confirmed_warehouse_goods_ok,
@@ -72,10 +72,6 @@ def backing(product: Product, policy: Policy) -> str:
         if product.value in policy.items(f"drawdown.products_backed_by.{kind}"):
             return kind
     return "facility_items"
-
-
-def _named(rule_result: RuleResult, name: str) -> RuleResult:
-    return replace(rule_result, message=f"{name}: {rule_result.message}")
 
 
 # ------------------------------------------------------------------- receivables
@@ -150,7 +146,7 @@ def _receivables(
             )
         for r in named:
             out.rules.append(
-                _named(
+                about(
                     rule(
                         "receivable_belongs_to_borrower",
                         "[003 §六(四)]",
@@ -187,7 +183,7 @@ def _receivables(
     )
     if codes is not None:
         for check in limit.checks:
-            out.rules += [_named(x, check.receivable.id) for x in check.rules if not x.ok]
+            out.rules += [about(x, check.receivable.id) for x in check.rules if not x.ok]
         if facility.product is Product.FACTORING and named and maturity is not None:
             out.rules += _factoring(session, facility, named, on, maturity, policy)
     else:
@@ -326,7 +322,7 @@ def _receipts(
         if facility.product is Product.CONFIRMED_WAREHOUSE:
             checks.append(confirmed_warehouse_goods_ok(category, policy))
         if numbers is not None:
-            out.rules += [_named(x, receipt.number) for x in checks if not x.ok]
+            out.rules += [about(x, receipt.number) for x in checks if not x.ok]
         value = position.lending_value(rate)
         values[receipt.number] = str(value)
         total += value

@@ -370,3 +370,34 @@ def test_a_proposal_without_a_rate_is_priced_by_the_formula_from_its_tier(world:
         "prospect": "0.50",
     }
     assert set(pricing["derived"]) == {"contribution", "prospect"}
+
+
+@pytest.mark.parametrize(
+    ("amount", "refused"),
+    [("2000000", False), ("2000000.01", True)],
+    ids=["exactly_capacity_passes", "one_fen_over_is_refused"],
+)
+def test_a_guarantor_over_its_capacity_is_refused_as_guarantor(
+    world: World, amount: str, refused: bool
+) -> None:
+    """The guarantee company's net assets are 1,500,000 − 1,300,000 = 200,000; it may
+    stand behind 10 × that = 2,000,000 (network.yaml, assumed) and guarantees nothing yet
+    [DOMAIN §9]."""
+    world.snapshot(
+        world.parties["guarantee_co"],
+        total_assets=D("1500000"),
+        total_liabilities=D("1300000"),
+        rating=None,
+    )
+    proposal = dict(
+        product="revolving",
+        programme_code=None,
+        guarantees=((world.parties["guarantee_co"].uscc, "guarantee_company", D(amount)),),
+    )
+    if not refused:
+        assert world.propose(**proposal).status is FacilityStatus.PROPOSED
+        return
+    with pytest.raises(RuleRefused) as error:
+        world.propose(**proposal)
+    assert failed(error.value) == {"guarantor_within_capacity"}
+    assert "2000000.01" in str(error.value) and "2000000.00" in str(error.value)
