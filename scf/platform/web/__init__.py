@@ -68,7 +68,16 @@ def security_headers(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     from scf.platform import i18n
-    from scf.platform.web import admin, auth_pages, home, lending, parties, portal, risk
+    from scf.platform.web import (
+        admin,
+        auth_pages,
+        home,
+        lending,
+        network_pages,
+        parties,
+        portal,
+        risk,
+    )
 
     i18n.init_app(app)
     app.register_blueprint(auth_pages.bp)
@@ -78,6 +87,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     app.register_blueprint(risk.bp)
     app.register_blueprint(lending.bp)
+    app.register_blueprint(network_pages.bp)
     app.before_request(login_required_page)
     app.after_request(security_headers)
     app.jinja_env.globals["label"] = label
