@@ -66,8 +66,27 @@ class Settings:
         }
         if "SCF_BANK_NET_CAPITAL" in env:
             values["bank_net_capital"] = env["SCF_BANK_NET_CAPITAL"]
+        for name, variable in (
+            ("onboarding_max_bytes", "SCF_ONBOARDING_MAX_BYTES"),
+            ("onboarding_max_rows", "SCF_ONBOARDING_MAX_ROWS"),
+        ):
+            if variable in env:
+                values[name] = _positive_int(variable, env[variable])
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _positive_int(variable: str, text: str) -> int:
+    """A limit from the environment: a whole number above zero, or one clear error."""
+    try:
+        value = int(text.strip().replace("_", ""))
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise ConfigurationError(
+            f"{variable} 应为正整数 (must be a positive whole number), got “{text}”"
+        )
+    return value
 
 
 def _demo_secret(instance: Path) -> str:

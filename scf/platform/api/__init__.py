@@ -83,6 +83,7 @@ def init_app(app: Flask, csrf: CSRFProtect) -> None:
         lending,
         markets,
         network,
+        onboarding,
         parties,
         pricing,
         relationships,
@@ -96,6 +97,7 @@ def init_app(app: Flask, csrf: CSRFProtect) -> None:
         relationships,
         network,
         lending,
+        onboarding,
     )
     for module in modules:
         csrf.exempt(module.blp)

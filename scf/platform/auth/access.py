@@ -7,7 +7,11 @@ Rules:
   their loans, nothing else, whatever id they type;
 - a loan is visible with its borrower;
 - only administrators manage users, branches and assignments;
-- the command line and the scheduler act as the system, which sees everything.
+- the command line and the scheduler act as the system, which sees everything;
+- batch onboarding: a market administrator loads merchants into their own market only;
+  a relationship manager loads into a market or into a core enterprise's programme
+  whose core enterprise they see; an existing firm in the file must be visible to the
+  one loading it (nobody rewrites another branch's or another market's customer).
 
 A party that exists but is not visible is reported as *not found*, so that an id
 typed at random leaks nothing, not even its existence.
@@ -15,6 +19,7 @@ typed at random leaks nothing, not even its existence.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -22,7 +27,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from scf.platform.errors import Forbidden, NotFound
-from scf.platform.models import Facility, Loan, Market, Party, Relationship, User
+from scf.platform.models import Facility, Loan, Market, OnboardingBatch, Party, Relationship, User
 from scf.platform.models.enums import RelationshipKind, Role
 
 
@@ -81,15 +86,18 @@ def party_filter(actor: Actor) -> ColumnElement[bool] | None:
     return sa.false()
 
 
-def visible_among(session: Session, actor: Actor, party_ids: set[int]) -> set[int]:
-    """Which of ``party_ids`` the actor may see (to name a counterparty or leave it masked)."""
-    if not party_ids:
-        return set()
-    query = sa.select(Party.id).where(Party.id.in_(party_ids))
+def visible_among(session: Session, actor: Actor, party_ids: Iterable[int]) -> set[int]:
+    """Which of ``party_ids`` the actor may see (to name a counterparty or leave it
+    masked; to refuse rewriting another's customer), in bounded IN-lists."""
+    ids = sorted(set(party_ids))
     clause = party_filter(actor)
-    if clause is not None:
-        query = query.where(clause)
-    return set(session.scalars(query))
+    if clause is None:
+        return set(ids)
+    seen: set[int] = set()
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start : start + 1000]
+        seen.update(session.scalars(sa.select(Party.id).where(Party.id.in_(chunk), clause)))
+    return seen
 
 
 def loan_filter(actor: Actor) -> ColumnElement[bool] | None:
@@ -238,3 +246,41 @@ def approver_level(session: Session, actor: Actor) -> str | None:
         )
     user = session.get(User, actor.user_id)
     return None if user is None else user.approval_level
+
+
+def may_onboard_for_core(session: Session, actor: Actor, core: Party) -> None:
+    """Loading a core enterprise's suppliers and dealers: not for market administrators;
+    a relationship manager only for a core enterprise they see."""
+    if actor.role is Role.MARKET_ADMINISTRATOR:
+        raise Forbidden(
+            "市场管理方只能导入本市场的商户 (a market administrator loads merchants into "
+            "their own market only)"
+        )
+    if not can_view_party(session, actor, core.id):
+        raise NotFound(f"未找到主体 (party not found): {core.uscc}")
+
+
+def may_onboard_for_market(session: Session, actor: Actor, market_id: int) -> Market:
+    """Loading a market's merchants: a market administrator into their own market only."""
+    return visible_market(session, actor, market_id)
+
+
+def batch_filter(actor: Actor) -> ColumnElement[bool] | None:
+    """Onboarding batches an actor may read: everything for administrators, risk officers
+    and the system; their market's for a market administrator; their own otherwise."""
+    if actor.sees_everything:
+        return None
+    if actor.role is Role.MARKET_ADMINISTRATOR:
+        return OnboardingBatch.market_id == actor.market_id
+    return OnboardingBatch.actor == actor.username
+
+
+def visible_batch(session: Session, actor: Actor, batch_id: int) -> OnboardingBatch:
+    query = sa.select(OnboardingBatch).where(OnboardingBatch.id == batch_id)
+    clause = batch_filter(actor)
+    if clause is not None:
+        query = query.where(clause)
+    batch = session.scalar(query)
+    if batch is None:
+        raise NotFound(f"未找到导入批次 (onboarding batch not found): {batch_id}")
+    return batch

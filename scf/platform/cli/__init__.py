@@ -29,6 +29,9 @@ class ScfGroup(click.Group):
         except sa.exc.OperationalError as error:
             reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
             _fail(str(DatabaseUnavailable(f"数据库错误 (database error): {reason}")), None)
+        except sa.exc.DBAPIError as error:  # a constraint or a broken statement: one line
+            reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
+            _fail(f"数据库错误，未写入任何数据 (database error, nothing written): {reason}", None)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except Exception as error:  # the last line of defence: never a traceback
@@ -45,7 +48,9 @@ def _fail(message: str, errors: Any) -> None:
     click.echo(f"错误 (error): {message}", err=True)
     if errors:
         for field, problems in sorted(errors.items()):
-            click.echo(f"  {field}: {'; '.join(map(str, problems))}", err=True)
+            details = [str(p) for p in problems if str(p) != message]  # no echo of the line
+            if details:
+                click.echo(f"  {field}: {'; '.join(details)}", err=True)
     sys.exit(1)
 
 
@@ -78,7 +83,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from scf.platform.cli import admin, db, demo, lending, listing, network, users
+    from scf.platform.cli import admin, db, demo, lending, listing, network, onboarding, users
 
     main.add_command(db.db)
     main.add_command(db.seed)
@@ -90,6 +95,7 @@ def _register() -> None:
     main.add_command(network.network)
     main.add_command(admin.branches)
     main.add_command(lending.lending)
+    main.add_command(onboarding.onboard)
 
 
 _register()

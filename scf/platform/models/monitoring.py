@@ -93,5 +93,9 @@ class OnboardingBatch(Base):
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(sa.String(20))
     dry_run: Mapped[bool] = mapped_column(default=False)
+    # Commit the valid rows and report the rest (--accept-valid), instead of all-or-nothing.
+    accept_valid: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # File-level remarks: the format and encoding read, unknown columns ignored.
+    notes: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default=sa.text("'[]'"))
     counts: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     report: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)

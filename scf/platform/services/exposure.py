@@ -23,6 +23,7 @@ the system). Each reads the cached network of ``as_of`` (see ``services.network`
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -283,6 +284,16 @@ def borrower_rules_for(
     guarantee circles, mutual guarantees and triangles)."""
     capital = net_capital if net_capital is not None else bank_net_capital()
     return borrower_rules(network_as_of(session, as_of), party_id, network_policy(as_of), capital)
+
+
+def borrower_rules_of_many(
+    session: Session, party_ids: Sequence[int], as_of: dt.date
+) -> dict[int, tuple[RuleResult, ...]]:
+    """``borrower_rules_for`` for many parties on one network build (batch onboarding)."""
+    network = network_as_of(session, as_of)
+    policy = network_policy(as_of)
+    capital = bank_net_capital()
+    return {pid: borrower_rules(network, pid, policy, capital) for pid in party_ids}
 
 
 def network_rules_for(

@@ -74,6 +74,7 @@ def init_app(app: Flask) -> None:
         home,
         lending,
         network_pages,
+        onboarding,
         parties,
         portal,
         risk,
@@ -88,6 +89,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(risk.bp)
     app.register_blueprint(lending.bp)
     app.register_blueprint(network_pages.bp)
+    app.register_blueprint(onboarding.bp)
     app.before_request(login_required_page)
     app.after_request(security_headers)
     app.jinja_env.globals["label"] = label

@@ -9,9 +9,9 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from scf.platform.auth.identity import session_fingerprint
 from scf.platform.models import Facility, Loan
 from tests.platform.lending.world import World, build_world
+from tests.web_login import sign_in
 
 
 @pytest.fixture()
@@ -23,12 +23,7 @@ def pages(db_session: Session, client: FlaskClient) -> tuple[World, FlaskClient]
 
 
 def login(client: FlaskClient, world: World, name: str) -> None:
-    user = world.users[name]
-    with client.application.test_request_context():
-        fingerprint = session_fingerprint(user)
-    with client.session_transaction() as session:
-        session["user_id"] = user.id
-        session["fp"] = fingerprint
+    sign_in(client, world.users[name])
 
 
 def csrf(client: FlaskClient, url: str) -> str:
