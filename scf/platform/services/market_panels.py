@@ -12,10 +12,12 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from scf.graph.exposure import capacity_usage
 from scf.platform.auth.access import Actor, visible_market, visible_party_ids
+from scf.platform.models import Loan
 from scf.platform.services.network import network_as_of, network_policy
 
 
@@ -50,20 +52,28 @@ def administrator_guarantees(
     network = network_as_of(session, as_of)
     policy = network_policy(as_of)
     visible = visible_party_ids(session, actor)
+    administrators = sorted(set(network.administrators.get(market_id, [])))
+    loan_ids = {
+        e.loan_id
+        for a in administrators
+        for e in network.guarantees_given.get(a, [])
+        if e.loan_id is not None
+    }
+    # Codes from the book, not the network: a loan repaid before the date is not in it.
+    codes = dict(session.execute(sa.select(Loan.id, Loan.code).where(Loan.id.in_(loan_ids))).all())
     out = []
-    for party_id in sorted(set(network.administrators.get(market_id, []))):
+    for party_id in administrators:
         usage = capacity_usage(network, party_id, policy)
         lines = []
         for edge in sorted(network.guarantees_given.get(party_id, []), key=lambda e: e.id):
             borrower = edge.target_party
             shown = borrower is not None and (visible is None or borrower in visible)
             facts = network.parties[borrower] if shown and borrower is not None else None
-            loan = network.loans.get(edge.loan_id) if edge.loan_id is not None else None
             lines.append(
                 GuaranteeLine(
                     facts.name if facts else None,
                     facts.uscc if facts else None,
-                    loan.code if loan is not None and shown else None,
+                    codes.get(edge.loan_id) if edge.loan_id is not None and shown else None,
                     edge.amount if shown else None,
                     network.guaranteed_balance(edge) if shown else None,
                 )
