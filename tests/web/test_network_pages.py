@@ -227,7 +227,7 @@ def test_what_if_page_needs_the_csrf_token_and_shows_the_cascade(web: FlaskClien
     text = response.get_data(as_text=True)
     assert "假设违约：" + party_name("P0308") in text
     assert "L0283" in text and "47.50" in text  # 475,000 = 47.50 万元, called on P0310
-    assert f'data-called-node="p:' in text
+    assert 'data-called-node="p:' in text
 
 
 def test_party_page_panels(web: FlaskClient) -> None:
