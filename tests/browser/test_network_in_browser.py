@@ -124,3 +124,35 @@ def test_firm_in_a_guarantee_circle_is_highlighted(visit: Visit) -> None:
     assert called == [party_uscc("P0310")]
     close_up(visit, "#cascade", "network_circle_default_what_if")
     assert not visit.errors
+
+
+def test_party_page_panels(visit: Visit) -> None:
+    page = visit.page
+    visit.log_in("rm_ts")
+    visit.go(f"/parties/{party_uscc('P0308')}?as_of={AS_OF}")
+    limits = page.inner_text("#limits-panel")
+    # F0283: limit 1,900,000, used 475,000, available 1,425,000 (万元 on the page)
+    assert "F0283" in limits and "190.00" in limits and "47.50" in limits and "142.50" in limits
+    assert "AR0333" in page.inner_text("#collateral-panel")
+    assert "身处担保圈" in page.inner_text("#network-panel")
+    close_up(visit, ".main-col", "party_page_panels")
+    page.click("#limits-panel a >> text=F0283")
+    page.wait_for_load_state()
+    assert "/lending/facilities/" in page.url
+    assert not visit.errors
+
+
+def test_risk_desk_concentrations(visit: Visit) -> None:
+    page = visit.page
+    visit.log_in("risk")
+    assert page.url.endswith("/risk")
+    visit.go(f"/risk?as_of={AS_OF}")
+    chains = page.inner_text("#chain-concentrations")
+    assert "冀东恒泰钢铁集团有限公司" in chains
+    markets = page.inner_text("#market-concentrations")
+    assert "石家庄冀运钢材市场" in markets and "132,939.08" in markets  # M001's capacity
+    circles = page.inner_text("#circle-concentrations")
+    assert party_name("P0308") in circles and "[003 §七(二)5]" in circles
+    assert "15%" in page.inner_text("#concentrations")
+    visit.shot("risk_desk")
+    assert not visit.errors
