@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from scf.platform.errors import ConfigurationError
@@ -27,6 +27,12 @@ class Settings:
     onboarding_max_bytes: int = 20 * 1024 * 1024
     onboarding_max_rows: int = 50_000
     bank_net_capital: str = "5000000000.00"
+    # Scheduled monitoring (``scf jobs run``): time zone of the cron schedules, crontab
+    # overrides per job from SCF_JOB_SCHEDULE_<NAME>, misfire grace, price drop folder.
+    jobs_timezone: str = "Asia/Shanghai"
+    job_schedules: dict[str, str] = field(default_factory=dict)
+    jobs_misfire_grace_seconds: int = 3600
+    price_drop_folder: Path | None = None
 
     @classmethod
     def from_env(
@@ -72,6 +78,7 @@ class Settings:
         ):
             if variable in env:
                 values[name] = _positive_int(variable, env[variable])
+        values.update(_jobs_settings(env))
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
 
@@ -97,3 +104,28 @@ def _demo_secret(instance: Path) -> str:
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def _jobs_settings(env: os._Environ[str] | dict[str, str]) -> dict[str, object]:
+    """``SCF_JOBS_TIMEZONE``, ``SCF_JOB_SCHEDULE_<NAME>`` (crontab), ``SCF_JOBS_MISFIRE_GRACE``
+    (seconds) and ``SCF_PRICE_DROP_FOLDER``; checked when the scheduler starts."""
+    prefix = "SCF_JOB_SCHEDULE_"
+    values: dict[str, object] = {
+        "job_schedules": {
+            key[len(prefix) :].lower(): value
+            for key, value in env.items()
+            if key.startswith(prefix)
+        }
+    }
+    if env.get("SCF_JOBS_TIMEZONE"):
+        values["jobs_timezone"] = env["SCF_JOBS_TIMEZONE"]
+    if env.get("SCF_JOBS_MISFIRE_GRACE"):
+        try:
+            values["jobs_misfire_grace_seconds"] = int(env["SCF_JOBS_MISFIRE_GRACE"])
+        except ValueError:
+            raise ConfigurationError(
+                f"SCF_JOBS_MISFIRE_GRACE 应为秒数 (must be whole seconds): “{env['SCF_JOBS_MISFIRE_GRACE']}”"
+            ) from None
+    if env.get("SCF_PRICE_DROP_FOLDER"):
+        values["price_drop_folder"] = Path(env["SCF_PRICE_DROP_FOLDER"])
+    return values

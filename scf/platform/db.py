@@ -33,8 +33,9 @@ def json_dumps(value: Any) -> str:
     return json.dumps(value, default=_json_default, ensure_ascii=False, sort_keys=True)
 
 
-def create_db_engine(url: str) -> Engine:
-    """Create the engine, turning a malformed URL into one clear sentence."""
+def create_db_engine(url: str, **options: Any) -> Engine:
+    """Create the engine, turning a malformed URL into one clear sentence (``options`` go to
+    ``create_engine``, e.g. ``poolclass``)."""
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -42,7 +43,7 @@ def create_db_engine(url: str) -> Engine:
             f"SCF_DATABASE_URL 格式错误 (malformed): “{url}”; expected e.g. "
             "postgresql+psycopg://user@host:5432/dbname or sqlite:///path/scf.sqlite3"
         ) from None
-    kwargs: dict[str, Any] = {"json_serializer": json_dumps}
+    kwargs: dict[str, Any] = {"json_serializer": json_dumps, **options}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             from pathlib import Path
@@ -78,7 +79,11 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    """``BEGIN``; ``BEGIN IMMEDIATE`` for a connection that asked for it (a job that reads
+    then writes while the scheduler writes too): it takes the write lock at once, so two
+    writers queue on busy_timeout instead of one failing with "database is locked"."""
+    immediate = connection.get_execution_options().get("sqlite_begin_immediate")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def check_connection(engine: Engine) -> None:

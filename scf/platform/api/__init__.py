@@ -79,12 +79,14 @@ def actor() -> Actor:
 def init_app(app: Flask, csrf: CSRFProtect) -> None:
     api = ScfApi(app)
     from scf.platform.api import (
+        alerts,
         auth_tokens,
         lending,
         markets,
         network,
         onboarding,
         parties,
+        prices,
         pricing,
         relationships,
     )
@@ -98,6 +100,8 @@ def init_app(app: Flask, csrf: CSRFProtect) -> None:
         network,
         lending,
         onboarding,
+        alerts,
+        prices,
     )
     for module in modules:
         csrf.exempt(module.blp)

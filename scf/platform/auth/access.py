@@ -7,6 +7,8 @@ Rules:
   their loans, nothing else, whatever id they type;
 - a loan is visible with its borrower;
 - only administrators manage users, branches and assignments;
+- alerts follow their party: a relationship manager sees those on parties they may see
+  and those they own; a market administrator those inside their own market;
 - the command line and the scheduler act as the system, which sees everything;
 - batch onboarding: a market administrator loads merchants into their own market only;
   a relationship manager loads into a market or into a core enterprise's programme
@@ -27,7 +29,16 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from scf.platform.errors import Forbidden, NotFound
-from scf.platform.models import Facility, Loan, Market, OnboardingBatch, Party, Relationship, User
+from scf.platform.models import (
+    Alert,
+    Facility,
+    Loan,
+    Market,
+    OnboardingBatch,
+    Party,
+    Relationship,
+    User,
+)
 from scf.platform.models.enums import RelationshipKind, Role
 
 
@@ -284,3 +295,30 @@ def visible_batch(session: Session, actor: Actor, batch_id: int) -> OnboardingBa
     if batch is None:
         raise NotFound(f"未找到导入批次 (onboarding batch not found): {batch_id}")
     return batch
+
+
+def alert_filter(actor: Actor) -> ColumnElement[bool] | None:
+    """A WHERE clause on ``Alert`` limiting rows to what ``actor`` may see (None = all)."""
+    if actor.sees_everything:
+        return None
+    if actor.role is Role.RELATIONSHIP_MANAGER:
+        visible = party_filter(actor)
+        parties = sa.select(Party.id)
+        if visible is not None:
+            parties = parties.where(visible)
+        return sa.or_(Alert.owner_user_id == actor.user_id, Alert.party_id.in_(parties))
+    if actor.role is Role.MARKET_ADMINISTRATOR and actor.market_id is not None:
+        return Alert.market_id == actor.market_id
+    return sa.false()
+
+
+def visible_alert(session: Session, actor: Actor, alert_id: int) -> Alert:
+    """The alert, if ``actor`` may see it; otherwise *not found* (acting on it included)."""
+    query = sa.select(Alert).where(Alert.id == alert_id)
+    clause = alert_filter(actor)
+    if clause is not None:
+        query = query.where(clause)
+    alert = session.scalar(query)
+    if alert is None:
+        raise NotFound(f"未找到预警 (alert not found): {alert_id}")
+    return alert

@@ -83,7 +83,18 @@ def main() -> None:
 
 
 def _register() -> None:
-    from scf.platform.cli import admin, db, demo, lending, listing, network, onboarding, users
+    from scf.platform.cli import (
+        admin,
+        alerts,
+        db,
+        demo,
+        jobs,
+        lending,
+        listing,
+        network,
+        onboarding,
+        users,
+    )
 
     main.add_command(db.db)
     main.add_command(db.seed)
@@ -96,6 +107,8 @@ def _register() -> None:
     main.add_command(admin.branches)
     main.add_command(lending.lending)
     main.add_command(onboarding.onboard)
+    main.add_command(jobs.jobs)
+    main.add_command(alerts.alerts)
 
 
 _register()

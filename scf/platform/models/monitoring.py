@@ -38,6 +38,19 @@ class Alert(Timestamps, Base):
     resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     comment: Mapped[str | None] = mapped_column(sa.String(2000))
 
+    __table_args__ = (
+        # One alert per open condition, guaranteed by the database even if two runs race.
+        sa.Index(
+            "uq_alerts_dedup_key_unresolved",
+            "dedup_key",
+            unique=True,
+            sqlite_where=sa.text("status <> 'resolved'"),
+            postgresql_where=sa.text("status <> 'resolved'"),
+        ),
+        # Room on each page for the daily update of an open alert (HOT: no index churn).
+        {"postgresql_with": {"fillfactor": 50}},
+    )
+
 
 class JobRun(Base):
     """One run of a monitoring job for an as-of date: start, end, status, counts, errors."""

@@ -1,0 +1,196 @@
+"""Running one job for one as-of date: recorded, exclusive, all-or-nothing.
+
+1. Take the job's lease (``job:<name>``): a second run of the same job, from the
+   scheduler or ``scf jobs run-once``, is refused and recorded as ``skipped``.
+2. Record a ``JobRun`` as ``running`` (committed at once, so a crash leaves a trace);
+   runs still ``running`` from a process that died are marked ``interrupted``.
+3. Do the work in ONE transaction; the ``JobRun`` becomes ``succeeded`` in that same
+   transaction, so success and its writes commit together. On any error everything is
+   rolled back and the ``JobRun`` records ``failed`` with the error: no half state, and
+   the next run, idempotent for its date, completes the work.
+4. Give the lease back.
+
+A run for a date before the job's latest successful run is refused for jobs that keep
+state (days past due, alerts): back-fill in date order, so state never moves backwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import sqlalchemy as sa
+
+from scf.jobs.context import JobContext, log
+from scf.jobs.lease import JOB_LEASE_EXPIRY, job_lease_name, new_holder, release, try_acquire
+from scf.jobs.registry import JobSpec, get_job
+from scf.platform.auth.access import Actor
+from scf.platform.config import Settings
+from scf.platform.db import Database
+from scf.platform.errors import ConfigurationError, Conflict
+from scf.platform.models import JobRun
+from scf.platform.models.types import utcnow
+
+Clock = Callable[[], dt.datetime]
+ERROR_TEXT_MAX = 20_000
+
+
+def system_clock() -> dt.datetime:
+    return utcnow()
+
+
+def jobs_zone(settings: Settings) -> ZoneInfo:
+    try:
+        return ZoneInfo(settings.jobs_timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigurationError(
+            f"SCF_JOBS_TIMEZONE 无效 (unknown time zone): “{settings.jobs_timezone}”, "
+            "e.g. Asia/Shanghai"
+        ) from None
+
+
+def business_today(settings: Settings, clock: Clock) -> dt.date:
+    """The as-of date of a run started now: today in the bank's time zone."""
+    return clock().astimezone(jobs_zone(settings)).date()
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    run_id: int
+    job_name: str
+    as_of: dt.date
+    status: str  # succeeded | failed
+    counts: dict[str, Any]
+    error: str | None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "run_id": self.run_id,
+            "job": self.job_name,
+            "as_of": self.as_of.isoformat(),
+            "status": self.status,
+            "counts": self.counts,
+            "error": self.error,
+        }
+
+
+def run_job(
+    database: Database,
+    settings: Settings,
+    name: str,
+    *,
+    as_of: dt.date | None = None,
+    clock: Clock = system_clock,
+    actor: Actor | None = None,
+) -> RunOutcome:
+    """Run job ``name`` for ``as_of`` (default: today in the jobs' time zone)."""
+    job = get_job(name)
+    actor = actor or Actor.system("scheduler")
+    as_of = as_of or business_today(settings, clock)
+    holder = new_holder()
+    run_id = _start(database, job, as_of, holder, clock)
+    try:
+        return _work(database, settings, job, run_id, as_of, clock, actor)
+    finally:
+        with database.session() as session:
+            release(session, job_lease_name(job.name), holder)
+            session.commit()
+
+
+def _start(database: Database, job: JobSpec, as_of: dt.date, holder: str, clock: Clock) -> int:
+    now = clock()
+    lease = job_lease_name(job.name)
+    with database.session() as session:
+        held = try_acquire(session, lease, holder, now, JOB_LEASE_EXPIRY)
+        if held is not None:
+            message = f"任务正在运行 (job already running): {held.describe()}"
+            session.add(_run_row(job, as_of, now, "skipped", error=message, finished=now))
+            session.commit()
+            raise Conflict(message)
+        latest = session.scalar(
+            sa.select(sa.func.max(JobRun.as_of)).where(
+                JobRun.job_name == job.name, JobRun.status == "succeeded"
+            )
+        )
+        if job.forward_only and latest is not None and as_of < latest:
+            session.rollback()
+            raise Conflict(
+                f"{job.name}: 基准日 {as_of} 早于最近一次成功运行的 {latest} (as-of date before the "
+                f"latest successful run): back-fill in date order, from {latest} on"
+            )
+        session.execute(
+            sa.update(JobRun)
+            .where(JobRun.job_name == job.name, JobRun.status == "running")
+            .values(
+                status="interrupted",
+                finished_at=now,
+                error="进程在完成前停止，本次写入已回滚 (the process stopped before finishing; "
+                "its writes were rolled back)",
+            )
+            .execution_options(synchronize_session=False)
+        )
+        run = _run_row(job, as_of, now, "running")
+        session.add(run)
+        session.commit()
+        return run.id
+
+
+def _work(
+    database: Database,
+    settings: Settings,
+    job: JobSpec,
+    run_id: int,
+    as_of: dt.date,
+    clock: Clock,
+    actor: Actor,
+) -> RunOutcome:
+    try:
+        with database.session() as session:
+            session.connection(execution_options={"sqlite_begin_immediate": True})
+            context = JobContext(job.name, session, as_of, clock(), settings, actor)
+            counts = job.run(context)
+            run = session.get_one(JobRun, run_id)
+            run.status, run.finished_at, run.counts = "succeeded", clock(), counts
+            session.commit()
+    except BaseException as error:
+        detail = traceback.format_exc()[-ERROR_TEXT_MAX:]
+        with database.session() as session:
+            session.connection(execution_options={"sqlite_begin_immediate": True})
+            run = session.get_one(JobRun, run_id)
+            run.status, run.finished_at, run.error = "failed", clock(), detail
+            session.commit()
+        log.error("job %s for %s failed: %s", job.name, as_of, error)
+        if not isinstance(error, Exception):
+            raise
+        return RunOutcome(run_id, job.name, as_of, "failed", {}, f"{type(error).__name__}: {error}")
+    for step in context.after_commit:
+        try:
+            step()
+        except Exception:  # the data is committed; a rerun repeats this step idempotently
+            log.exception("job %s: a step after commit failed", job.name)
+    log.info("job %s for %s succeeded: %s", job.name, as_of, counts)
+    return RunOutcome(run_id, job.name, as_of, "succeeded", counts, None)
+
+
+def _run_row(
+    job: JobSpec,
+    as_of: dt.date,
+    now: dt.datetime,
+    status: str,
+    *,
+    error: str | None = None,
+    finished: dt.datetime | None = None,
+) -> JobRun:
+    return JobRun(
+        job_name=job.name,
+        as_of=as_of,
+        started_at=now,
+        finished_at=finished,
+        status=status,
+        counts={},
+        error=error,
+    )

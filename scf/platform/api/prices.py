@@ -1,0 +1,71 @@
+"""Commodity prices for the mark-to-market: the same import as the price drop folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask.views import MethodView
+from marshmallow import Schema, fields, validate
+
+from scf.platform.api import actor, make_blueprint
+from scf.platform.errors import ValidationFailed
+from scf.platform.services.prices import import_prices
+from scf.platform.web_session import db_session
+
+blp = make_blueprint("prices", "/prices", "Commodity prices (商品价格) for mark-to-market")
+MAX_ROWS = 10_000
+
+
+class PriceRowSchema(Schema):
+    commodity = fields.String(metadata={"description": "commodity code, e.g. steel_rebar"})
+    price_date = fields.String(metadata={"description": "YYYY-MM-DD, not after today"})
+    price = fields.Raw(
+        metadata={
+            "description": 'price per unit, e.g. "2613.14" (a JSON number is read as an exact decimal)'
+        }
+    )
+
+
+class PriceImportSchema(Schema):
+    source = fields.String(load_default="api", validate=validate.Length(max=100))
+    prices = fields.List(
+        fields.Nested(PriceRowSchema), required=True, validate=validate.Length(min=1, max=MAX_ROWS)
+    )
+
+
+class RejectedRowSchema(Schema):
+    row = fields.String()
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+
+
+class PriceImportResultSchema(Schema):
+    loaded = fields.Integer()
+    unchanged = fields.Integer()
+    rejected = fields.List(fields.Nested(RejectedRowSchema))
+
+
+@blp.route("")
+class Prices(MethodView):
+    @blp.arguments(PriceImportSchema)
+    @blp.response(200, PriceImportResultSchema)
+    def post(self, body: dict[str, Any]) -> dict[str, object]:
+        """Load prices: good rows are loaded, bad rows reported (by index) and not loaded;
+        a price already known is a no-op. All rows bad: 422."""
+        session = db_session()
+        rows = [(f"prices[{i}]", row) for i, row in enumerate(body["prices"])]
+        settings = current_app.extensions["scf_settings"]
+        today = dt.datetime.now(ZoneInfo(settings.jobs_timezone)).date()  # the bank's today
+        result = import_prices(session, actor(), rows, source=f"api:{body['source']}", as_of=today)
+        if result.rejected and not (result.loaded or result.unchanged):
+            session.rollback()
+            raise ValidationFailed(
+                "所有价格行均有误，未加载 (every row is invalid; nothing loaded)",
+                errors={
+                    r.row: [m for ms in r.errors.values() for m in ms] for r in result.rejected
+                },
+            )
+        session.commit()
+        return result.to_dict()
