@@ -131,3 +131,47 @@ def test_market_administrator_sees_own_market_with_capacity(visit: Visit) -> Non
         body = page.inner_text("body")
         assert "保定美嘉家居城" not in body and party_name("P0602") not in body
     assert not [e for e in visit.errors if "404" not in e and "403" not in e]
+
+
+def test_risk_officer_works_an_alert(visit: Visit) -> None:
+    """L0244 (M001 merchant P0704, 100 days past due, 次级) raised loan_overdue."""
+    page = visit.page
+    visit.log_in("risk")
+    page.select_option("#alert-queue select[name=rule]", "loan_overdue")
+    page.click("#alert-queue button[type=submit]")
+    page.wait_for_load_state()
+    assert "rule=loan_overdue" in page.url
+    row = page.locator("#alert-list tbody tr", has_text="L0244")
+    assert row.count() == 1 and "待处理" in row.inner_text()
+    visit.shot("risk_alert_queue")
+    row.locator("a").first.click()
+    page.wait_for_load_state()
+    assert "L0244" in page.inner_text("#alert-detail")
+    assert party_name("P0704") in page.inner_text("#alert-detail")
+    page.fill("#comment-form textarea[name=comment]", "已电话联系借款人，约定月底前还款")
+    page.click("#acknowledge")
+    page.wait_for_load_state()
+    assert page.inner_text("#alert-status") == "已确认"
+    assert "已电话联系借款人" in page.inner_text("#alert-history")
+    page.fill("#comment-form textarea[name=comment]", "借款人已结清逾期本息")
+    page.click("#resolve")
+    page.wait_for_load_state()
+    assert page.inner_text("#alert-status") == "已解决"
+    history = page.inner_text("#alert-history")
+    assert "确认" in history and "解决" in history and "借款人已结清逾期本息" in history
+    assert page.locator("#resolve").count() == 0  # nothing left to resolve
+    visit.shot("risk_alert_worked")
+    visit.go("/risk?rule=loan_overdue")
+    assert page.locator("#alert-list tbody tr", has_text="L0244").count() == 0  # off the queue
+    assert "job_status-succeeded" in page.inner_html("#job-status")
+    assert not visit.errors
+
+
+def test_market_administrator_sees_the_alerts_of_their_market(visit: Visit) -> None:
+    page = visit.page
+    visit.log_in("mkt_steel")
+    alerts = page.inner_text("#market-alerts")
+    assert "L0141" in alerts and party_name("P0628") in alerts  # 42 days past due
+    assert "L0223" not in alerts and party_name("P0964") not in alerts  # market 2's
+    visit.shot("portal_market_alerts")
+    assert not visit.errors

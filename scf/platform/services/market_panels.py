@@ -1,5 +1,5 @@
 """The market page's panels: the administrator's guarantees against its capacity
-(2 × net assets [003 §七(二)2]) and, where monitoring runs, the market's alerts.
+(2 × net assets [003 §七(二)2]) and the market's unresolved alerts.
 
 Access: the market must be visible (``access.visible_market``; a market administrator
 only their own, any other id *not found*). A guaranteed borrower the reader may not
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from scf.graph.exposure import capacity_usage
 from scf.platform.auth.access import Actor, visible_market, visible_party_ids
 from scf.platform.models import Loan
+from scf.platform.services.alerts import UNRESOLVED, AlertView, list_alerts
 from scf.platform.services.network import network_as_of, network_policy
 
 
@@ -93,3 +94,13 @@ def administrator_guarantees(
             )
         )
     return tuple(out)
+
+
+ALERTS_SHOWN = 50
+
+
+def market_alerts(session: Session, actor: Actor, market_id: int) -> tuple[int, list[AlertView]]:
+    """The market's unresolved alerts the reader may see (a market administrator: all of
+    their market's; a relationship manager: those on their parties), most severe first."""
+    visible_market(session, actor, market_id)
+    return list_alerts(session, actor, market=market_id, status=UNRESOLVED, limit=ALERTS_SHOWN)
