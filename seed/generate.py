@@ -118,6 +118,17 @@ def due_dates(drawn: date, maturity: date, instalments: int) -> list[date]:
     return [*dates, maturity]
 
 
+def next_review(start: date, end: date, months: int) -> date:
+    """The next post-lending review (贷后检查) on or after the seed's date: every six months
+    for facilities of a year or less, yearly for longer ones; never after the end date.
+    Reviews before the seed's date are taken as done, so only the coming ones are due."""
+    step = 6 if months <= 12 else 12
+    review = add_months(start, step)
+    while review < SEED_AS_OF and review < end:
+        review = add_months(review, step)
+    return min(review, end)
+
+
 class Builder:
     """Accumulates rows table by table; keys are handed out in creation order."""
 
@@ -302,7 +313,7 @@ class Builder:
             "end_date": end.isoformat(),
             "revolving": "true" if revolving else "false",
             "status": status,
-            "review_date": add_months(start, 6 if months <= 12 else 12).isoformat(),
+            "review_date": next_review(start, end, months).isoformat(),
         }
         self.rows["facilities"].append(row)
         self.facility[key] = row

@@ -25,7 +25,8 @@ def _serve(app: object, host: str, port: int) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 def demo(host: str, port: int) -> None:
-    """Upgrade the embedded database, load the demo network and serve it."""
+    """Upgrade the embedded database, load the demo network, run the morning's monitoring
+    jobs once (as the scheduler would) and serve it."""
     from scf.platform.migrate import upgrade
     from scf.platform.services.seed_loader import DEFAULT_DATA_DIR, DEMO_PASSWORD, load_seed
 
@@ -41,6 +42,7 @@ def demo(host: str, port: int) -> None:
         users = session.execute(
             sa.select(User.username, User.role).order_by(User.role, User.username)
         ).all()
+    open_alerts = _run_monitoring_once(app)
     click.echo(
         f"\nscf 演示平台 (demo) → http://{host}:{port}/   API docs → http://{host}:{port}/api/v1/docs"
     )
@@ -48,5 +50,37 @@ def demo(host: str, port: int) -> None:
     click.echo(f"演示账号 (demo logins), 密码 password: {DEMO_PASSWORD}")
     for username, role in users:
         click.echo(f"  {username:<14} {role.value}")
+    click.echo(
+        f"监控任务已按演示数据日期运行 (monitoring jobs run for the demo's date): "
+        f"{open_alerts} open alerts; "
+        "`scf jobs run` keeps them running every morning"
+    )
     click.echo("")
     _serve(app, host, port)
+
+
+def _run_monitoring_once(app: object) -> int:
+    """Every monitoring job, in order, for the date the demo data describes (so the
+    planted cases show as seed/README.md tells them); idempotent for that date, so
+    restarting the demo changes nothing. Returns the number of open alerts."""
+    import sqlalchemy as sa
+
+    from scf.jobs.registry import JOBS
+    from scf.jobs.runner import run_job
+    from scf.platform.models import Alert
+    from scf.platform.models.enums import AlertStatus
+    from scf.platform.services.seed_loader import SEED_AS_OF
+
+    database = app.extensions["scf_db"]  # type: ignore[attr-defined]
+    settings = app.extensions["scf_settings"]  # type: ignore[attr-defined]
+    for job in JOBS:
+        outcome = run_job(database, settings, job.name, as_of=SEED_AS_OF)
+        if outcome.status != "succeeded":
+            click.echo(f"  {job.name}: {outcome.status} {outcome.error or ''}", err=True)
+    with database.session() as session:
+        return (
+            session.scalar(
+                sa.select(sa.func.count(Alert.id)).where(Alert.status == AlertStatus.OPEN)
+            )
+            or 0
+        )
