@@ -102,6 +102,9 @@
       data.label = n.hidden ? n.id : n.label;
       data.colour = colourOf(n, "type");
       data.size = n.hidden ? 16 : sizeOf(n);
+      if (n.id === body.center) {
+        data.size = Math.max(data.size, 40); // the firm asked about stands out
+      }
       var classes = [n.hidden ? "hidden" : "visible"];
       if (n.in_circle) {
         classes.push("circle");
