@@ -123,6 +123,16 @@ def test_firm_in_a_guarantee_circle_is_highlighted(visit: Visit) -> None:
     called = graph(visit, "return cy.nodes('.called').map(n => n.data('uscc'));")
     assert called == [party_uscc("P0310")]
     close_up(visit, "#cascade", "network_circle_default_what_if")
+    page.click("button[name=language][value=en]")
+    wait_for_graph(visit)
+    assert page.inner_text("#what-if") == "What if it defaults"
+    assert "In a guarantee circle" in page.inner_text("#side-panel")
+    page.click("#what-if")
+    page.wait_for_selector("#cascade-table", timeout=60_000)
+    assert "Calls on guarantors" in page.inner_text("#cascade")
+    visit.shot("network_viewer_english")
+    page.click("button[name=language][value=zh]")
+    page.wait_for_load_state()
     assert not visit.errors
 
 

@@ -169,8 +169,7 @@
     return {
       name: "concentric",
       animate: false,
-      minNodeSpacing: 6,
-      spacingFactor: 0.9,
+      minNodeSpacing: 10,
       concentric: function (node) {
         return rings - node.data("ring");
       },
