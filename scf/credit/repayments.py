@@ -76,11 +76,11 @@ class Payoff:
 
     def to_dict(self) -> dict[str, str]:
         return {
-            "due_interest": str(self.due_interest),
-            "due_principal": str(self.due_principal),
-            "accrued_interest": str(self.accrued_interest),
-            "future_principal": str(self.future_principal),
-            "total": str(self.total),
+            "due_interest": str(quantize_fen(self.due_interest)),
+            "due_principal": str(quantize_fen(self.due_principal)),
+            "accrued_interest": str(quantize_fen(self.accrued_interest)),
+            "future_principal": str(quantize_fen(self.future_principal)),
+            "total": str(quantize_fen(self.total)),
         }
 
 

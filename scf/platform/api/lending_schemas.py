@@ -39,9 +39,15 @@ class ProposalIn(Schema):
     guarantees = fields.List(fields.Nested(GuaranteeIn), load_default=list)
     registered_and_operating_locally = fields.Boolean(load_default=False)
     contribution = fields.String(
-        load_default="medium", validate=validate.OneOf(["high", "medium", "low"])
+        load_default=None,
+        validate=validate.OneOf(["high", "medium", "low"]),
+        metadata={"description": "贡献度; derived from main-bank status when absent"},
     )
-    prospect = fields.String(load_default="fair", validate=validate.OneOf(["good", "fair", "poor"]))
+    prospect = fields.String(
+        load_default=None,
+        validate=validate.OneOf(["good", "fair", "poor"]),
+        metadata={"description": "发展前景; derived from the tier when absent"},
+    )
     rate_annual = fields.Decimal(
         load_default=None, as_string=True, metadata={"description": "ratio, e.g. 0.0815"}
     )

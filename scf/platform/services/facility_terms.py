@@ -73,8 +73,8 @@ class Proposal:
     collateral_codes: tuple[str, ...] = ()
     guarantees: tuple[tuple[str, str, Decimal], ...] = ()  # guarantor, kind, amount
     registered_and_operating_locally: bool = False
-    contribution: str = "medium"
-    prospect: str = "fair"
+    contribution: str | None = None  # None: derived from the tier
+    prospect: str | None = None
     rate_annual: Decimal | None = None
     comment: str | None = None
 
@@ -191,7 +191,7 @@ def stored_terms(
             for g in facility.guarantees
         ),
         registered_and_operating_locally=bool(recorded.get("registered_and_operating_locally")),
-        contribution=str(recorded.get("contribution") or "medium"),
-        prospect=str(recorded.get("prospect") or "fair"),
+        contribution=recorded.get("contribution") or None,
+        prospect=recorded.get("prospect") or None,
         rate_annual=None if rate is None else Decimal(str(rate)),
     )

@@ -39,14 +39,15 @@ from scf.credit.guarantees import (
     required_personal_guarantors,
 )
 from scf.credit.limits import GrantedAmount, granted_amount
-from scf.credit.money import ZERO, floor_fen
+from scf.credit.money import ZERO, floor_fen, quantize_to
 from scf.credit.policy import Policy, load_policy
-from scf.credit.pricing import PricingError, quote
+from scf.credit.pricing import PricingError, derive_levels, quote
 from scf.platform.errors import RuleRefused, ValidationFailed
 from scf.platform.models import (
     CollateralItem,
     Facility,
     FacilityGuarantee,
+    FinancialSnapshot,
     JointGuaranteeGroup,
     Party,
     Programme,
@@ -97,8 +98,8 @@ class FacilityTerms:
     collateral: tuple[CollateralItem, ...] = ()
     guarantees: tuple[GuaranteeTerms, ...] = ()
     registered_and_operating_locally: bool = False
-    contribution: str = "medium"
-    prospect: str = "fair"
+    contribution: str | None = None  # None: derived from the tier (scf.credit.pricing)
+    prospect: str | None = None
     rate_annual: Decimal | None = None
 
 
@@ -415,7 +416,7 @@ def evaluate_grant(
             "核定额度为各项限额孰低，须大于0 (the lowest candidate leaves something to grant)",
         )
     )
-    rate, pricing = _price(terms, snapshot.rating if snapshot else None, parts, policy)
+    rate, pricing = _price(terms, snapshot, answer.tier, parts, policy)
     decision = GrantDecision(
         granted=granted,
         tier=answer.tier,
@@ -454,9 +455,15 @@ def _group_limits(session: Session, group_id: int, leave_out: int | None) -> Dec
 
 
 def _price(
-    terms: FacilityTerms, rating: str | None, parts: dict[str, Decimal], policy: Policy
+    terms: FacilityTerms,
+    snapshot: FinancialSnapshot | None,
+    tier: str,
+    parts: dict[str, Decimal],
+    policy: Policy,
 ) -> tuple[Decimal, dict[str, object] | None]:
-    """The rate given, or the pricing formula's [000 第8篇 一(二)]."""
+    """The rate given, or the pricing formula's [000 第8篇 一(二)], with contribution and
+    prospect derived from the tier as the pricing quote does when the proposal omits them."""
+    rating = None if snapshot is None else snapshot.rating
     if terms.rate_annual is not None:
         if terms.rate_annual <= 0 or terms.rate_annual >= 1:
             raise ValidationFailed(
@@ -471,18 +478,29 @@ def _price(
             errors={"rate_annual": ["无评级时必填 (required when the borrower has no rating)"]},
         )
     try:
+        levels = derive_levels(
+            tier,
+            frozenset(snapshot.tier_factors or ()) if snapshot is not None else frozenset(),
+            policy,
+            contribution=terms.contribution,
+            prospect=terms.prospect,
+        )
         result = quote(
             rating=rating,
             guarantee=pricing_guarantee_class(parts, policy),
-            contribution=terms.contribution,
-            prospect=terms.prospect,
+            contribution=levels.contribution,
+            prospect=levels.prospect,
             policy=policy,
         )
     except PricingError as error:
         raise ValidationFailed(
             f"pricing (定价): {error}", errors={"pricing": [str(error)]}
         ) from None
-    return result.annual_rate.quantize(Decimal("0.000001")), result.to_dict()
+    # rates are stored to six places (Ratio), rounded half-up like every figure here
+    return quantize_to(result.annual_rate, 6), {
+        **result.to_dict(),
+        "derived": levels.reasons,
+    }
 
 
 def party_total_limits(session: Session, party_id: int, leave_out: int | None) -> Decimal:

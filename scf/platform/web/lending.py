@@ -122,8 +122,8 @@ def propose() -> Any:
                 collateral_codes=_codes("collateral"),
                 guarantees=tuple(guarantees),
                 registered_and_operating_locally=request.form.get("local") == "on",
-                contribution=request.form.get("contribution", "medium"),
-                prospect=request.form.get("prospect", "fair"),
+                contribution=request.form.get("contribution") or None,
+                prospect=request.form.get("prospect") or None,
                 rate_annual=_optional_decimal("rate_annual"),
                 comment=request.form.get("comment") or None,
             )

@@ -352,3 +352,21 @@ def test_market_programme_membership_is_by_the_market_edge(world: World) -> None
     assert in_programme(world.session, dealer, market_programme, AS_OF)
     assert world.programme is not None
     assert in_programme(world.session, dealer, world.programme, AS_OF)  # distributes for core
+
+
+def test_a_proposal_without_a_rate_is_priced_by_the_formula_from_its_tier(world: World) -> None:
+    """The supplier: rating BBB → credit-grade 0.55; key-supported (growing, 40% debt,
+    chain member) → prospect good 0.50; not main bank → contribution low 1.00; a receivable
+    pledge with no guarantee → unsecured 1.00 [000 第8篇, assumed tables].
+    4.86% × (1 + 0.55×0.15 + 1.00×0.25 + 1.00×0.25 + 0.50×0.35) = 4.86% × 1.7575
+    = 8.54145%, stored to six places half-up: 0.085415."""
+    facility = world.propose(rate_annual=None)
+    assert facility.rate_annual == Decimal("0.085415")
+    pricing = facility.decision["pricing"]
+    assert pricing["coefficients"] == {
+        "credit_grade": "0.55",
+        "guarantee": "1.00",
+        "contribution": "1.00",
+        "prospect": "0.50",
+    }
+    assert set(pricing["derived"]) == {"contribution", "prospect"}
