@@ -12,6 +12,7 @@ internet. Screenshots go to ``tests/artifacts/screenshots/`` (ignored by git).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import threading
 from collections.abc import Iterator
@@ -64,6 +65,19 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         )
 
 
+def run_monitoring(database: Database, settings: Settings) -> None:
+    """Every monitoring job once for the seed's date, so the alert pages have alerts."""
+    from scf.jobs.registry import JOBS
+    from scf.jobs.runner import run_job
+    from scf.platform.services.seed_loader import SEED_AS_OF
+
+    def clock() -> dt.datetime:
+        return dt.datetime.combine(SEED_AS_OF, dt.time(2, 0), dt.UTC)  # 10:00 in Shanghai
+
+    for job in JOBS:
+        assert run_job(database, settings, job.name, clock=clock).status == "succeeded"
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from werkzeug.serving import make_server
@@ -81,6 +95,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "instance_path": folder / "instance",
         }
     )
+    run_monitoring(database, settings)
     app = create_app(settings, database=database)
     server = make_server("127.0.0.1", 0, app, threaded=False)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -136,11 +136,33 @@ def test_relationship_write_refused_for_market_administrators_and_bad_input(
     assert over.status_code == 422 and "percentage" in over.get_data(as_text=True)
 
 
-def test_stress_is_for_risk_officers(seeded_client: FlaskClient) -> None:
+def test_stress_scenarios_by_role(seeded_client: FlaskClient) -> None:
+    """Risk officers run any scenario; a relationship manager only the default of a
+    party they see (P0486 is not rm_sjz's: unknown, like a code that does not exist),
+    never a commodity shock (403); market administrators none."""
     scenario = {"as_of": AS_OF, "defaults": [uscc("P0486")]}
+    hidden = seeded_client.post(
+        "/api/v1/stress", json=scenario, headers=token(seeded_client, "rm_sjz")
+    )
+    assert hidden.status_code == 422
+    assert "defaults[0]" in hidden.get_json()["errors"]
+    assert PARTIES["P0486"]["name"] not in hidden.get_data(as_text=True)
+    shock = {"as_of": AS_OF, "shocks": {"steel_rebar": "-0.20"}}
     assert (
         seeded_client.post(
-            "/api/v1/stress", json=scenario, headers=token(seeded_client, "rm_sjz")
+            "/api/v1/stress", json=shock, headers=token(seeded_client, "rm_sjz")
+        ).status_code
+        == 403
+    )
+    own = seeded_client.post(
+        "/api/v1/stress",
+        json={"as_of": AS_OF, "defaults": [uscc("P0308")]},
+        headers=token(seeded_client, "rm_ts"),
+    )
+    assert own.status_code == 200 and own.get_json()["complete"] is True
+    assert (
+        seeded_client.post(
+            "/api/v1/stress", json=scenario, headers=token(seeded_client, "mkt_steel")
         ).status_code
         == 403
     )

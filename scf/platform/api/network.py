@@ -85,7 +85,9 @@ class Stress(MethodView):
     @blp.response(200, StressSchema)
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
         """Run a contagion stress test: defaulting parties and/or commodity price shocks
-        (risk officers and administrators). Nothing is written."""
+        (risk officers and administrators); a relationship manager may run the default of
+        parties they see (no shocks), with the parties they may not see anonymised.
+        Nothing is written."""
         return run_stress_scenario(
             db_session(),
             actor(),

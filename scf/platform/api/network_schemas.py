@@ -217,56 +217,65 @@ class StressIn(Schema):
     )
 
 
+# Parties the reader may not see are ``hidden`` with an alias (x1…) as ``name`` and no
+# code, loan code or figures (null); totals including them are null (``complete`` false).
+
+
 class StressPartySchema(Schema):
     uscc = fields.String(allow_none=True)
     name = fields.String()
+    node = fields.String(allow_none=True, metadata={"description": "the viewer's node id"})
+    hidden = fields.Boolean()
     reason = fields.String()
-    called = money_field()
+    called = money_field(allow_none=True)
     capacity = money_field(allow_none=True)
-    explanation = fields.String()
+    explanation = fields.String(allow_none=True)
 
 
 class StressLoanSchema(Schema):
-    loan = fields.String()
+    loan = fields.String(allow_none=True)
     borrower = fields.String()
-    exposure = money_field()
+    borrower_node = fields.String(allow_none=True)
+    exposure = money_field(allow_none=True)
     reason = fields.String()
-    explanation = fields.String()
+    explanation = fields.String(allow_none=True)
 
 
 class StressCallSchema(Schema):
     guarantor = fields.String()
-    loan = fields.String()
-    amount = money_field()
+    guarantor_node = fields.String(allow_none=True)
+    loan = fields.String(allow_none=True)
+    amount = money_field(allow_none=True)
     via = fields.String()
 
 
 class StressRoundSchema(Schema):
     round = fields.Integer()
+    complete = fields.Boolean()
     parties = fields.List(fields.Nested(StressPartySchema))
     loans = fields.List(fields.Nested(StressLoanSchema))
     calls = fields.List(fields.Nested(StressCallSchema))
-    exposure_at_default = money_field()
-    called_amount = money_field()
+    exposure_at_default = money_field(allow_none=True)
+    called_amount = money_field(allow_none=True)
 
 
 class GoodsBreachSchema(Schema):
-    loan = fields.String()
+    loan = fields.String(allow_none=True)
     borrower = fields.String()
     status = fields.String()
-    market_value = money_field()
-    lending_value = money_field()
-    exposure = money_field()
+    market_value = money_field(allow_none=True)
+    lending_value = money_field(allow_none=True)
+    exposure = money_field(allow_none=True)
 
 
 class StressLossSchema(Schema):
-    loan = fields.String()
+    loan = fields.String(allow_none=True)
     borrower = fields.String()
-    exposure = money_field()
-    collateral_cover = money_field()
-    guarantee_cover = money_field()
-    uncovered = money_field()
-    loss = money_field()
+    exposure = money_field(allow_none=True)
+    collateral_cover = money_field(allow_none=True)
+    guarantee_cover = money_field(allow_none=True)
+    uncovered = money_field(allow_none=True)
+    loss = money_field(allow_none=True)
 
 
 class StressScenarioSchema(Schema):
@@ -276,6 +285,9 @@ class StressScenarioSchema(Schema):
 
 class StressSchema(Schema):
     as_of = fields.Date()
+    complete = fields.Boolean(
+        metadata={"description": "false: parties you may not see are involved; totals withheld"}
+    )
     policy_version = fields.String()
     recovery_rate = ratio_field()
     scenario = fields.Nested(StressScenarioSchema)
@@ -284,7 +296,7 @@ class StressSchema(Schema):
     losses = fields.List(fields.Nested(StressLossSchema))
     affected_parties = fields.Integer()
     affected_loans = fields.Integer()
-    exposure_at_default = money_field()
-    collateral_cover = money_field()
-    guarantee_cover = money_field()
-    total_loss = money_field()
+    exposure_at_default = money_field(allow_none=True)
+    collateral_cover = money_field(allow_none=True)
+    guarantee_cover = money_field(allow_none=True)
+    total_loss = money_field(allow_none=True)

@@ -1,4 +1,4 @@
-"""Working through alerts: list (filtered, paginated), read, acknowledge, resolve.
+"""Working through alerts: list (filtered, paginated), read, acknowledge, resolve, comment.
 
 The jobs raise and auto-resolve alerts (``scf.jobs.alert_book``); people read them here.
 Visibility is ``access.alert_filter``: an alert you may not see is *not found*, and so
@@ -107,6 +107,7 @@ def list_alerts(
     rule: str | None = None,
     party: str | None = None,
     owner: str | None = None,
+    market: int | None = None,
     limit: int | None = None,
     offset: int = 0,
 ) -> tuple[int, list[AlertView]]:
@@ -133,6 +134,8 @@ def list_alerts(
         query = query.where(Alert.severity == Severity(severity))
     if rule:
         query = query.where(Alert.rule == rule)
+    if market is not None:
+        query = query.where(Alert.market_id == market)
     if party:
         query = query.where(
             Alert.party_id.in_(
@@ -197,6 +200,37 @@ def resolve_alert(
     if alert.status is AlertStatus.RESOLVED:
         raise Conflict(f"预警 {alert_id} 已解决 (already resolved)")
     _act(session, actor, alert, AlertStatus.RESOLVED, "resolved", _comment(comment))
+    return get_alert(session, actor, alert_id)
+
+
+def comment_alert(session: Session, actor: Actor, alert_id: int, comment: str) -> AlertView:
+    """Add a note to the alert's history without changing its status (who called whom,
+    what was agreed); anyone who sees the alert may."""
+    alert = visible_alert(session, actor, alert_id)
+    text = _comment(comment)
+    if text is None:
+        raise ValidationFailed(
+            "comment (备注): 不能为空 (must not be empty)", errors={"comment": ["required"]}
+        )
+    now = utcnow()
+    before = {"comment": alert.comment}
+    alert.comment = text
+    session.add(
+        AlertEvent(
+            alert_id=alert.id, at=now, actor=actor.username, action="commented", comment=text
+        )
+    )
+    audit.record(
+        session,
+        actor,
+        "alert.commented",
+        "alert",
+        alert.id,
+        before=before,
+        after={"comment": text},
+        context={"rule": alert.rule, "dedup_key": alert.dedup_key},
+    )
+    session.flush()
     return get_alert(session, actor, alert_id)
 
 

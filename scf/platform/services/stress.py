@@ -1,8 +1,14 @@
 """Contagion stress tests on the book (传染压力测试): a scenario in, rounds and losses out.
 
-The whole book is in the result, so only risk officers and administrators (and the
-system) may run one. The model is ``scf.graph.contagion``'s; this module resolves
-codes, runs it on the cached network and names the parties and loans.
+Who may run what (issue 8): risk officers and administrators (and the system) run any
+scenario; a relationship manager runs the *default of parties they may see* ("what if
+it defaults", 假设违约) but no commodity shock, which moves the whole book. The cascade
+of a default crosses books, so in a relationship manager's result every party they may
+not see is **anonymised, not omitted**, as in the network views: ``x1``, ``x2``… with
+no code, no loan code and no figures; a round's and the scenario's totals are withheld
+when they include such a party (``complete`` says whether they do). The model is
+``scf.graph.contagion``'s; this module resolves codes, runs it on the cached network
+and names the parties and loans.
 """
 
 from __future__ import annotations
@@ -17,8 +23,8 @@ from sqlalchemy.orm import Session
 
 from scf.graph.contagion import Scenario, StressResult, run_stress
 from scf.graph.network import Network
-from scf.platform.auth.access import Actor, require_role
-from scf.platform.errors import ValidationFailed
+from scf.platform.auth.access import Actor, require_role, visible_party_ids
+from scf.platform.errors import Forbidden, ValidationFailed
 from scf.platform.models import Commodity, Party
 from scf.platform.models.enums import Role
 from scf.platform.services.network import network_as_of, network_policy
@@ -48,8 +54,14 @@ def run_stress_scenario(
     shocks: Mapping[str, Decimal] | None = None,
     as_of: dt.date,
 ) -> dict[str, Any]:
-    require_role(actor, Role.RISK_OFFICER, Role.ADMIN)
+    require_role(actor, Role.RISK_OFFICER, Role.ADMIN, Role.RELATIONSHIP_MANAGER)
     shocks = dict(shocks or {})
+    if shocks and not actor.sees_everything:
+        raise Forbidden(
+            "价格冲击情景仅限风险官和管理员 (forbidden): commodity shocks move the whole "
+            "book; a relationship manager may run the default of a party they see"
+        )
+    visible = visible_party_ids(session, actor)
     errors: dict[str, list[str]] = {}
     ids = []
     for i, reference in enumerate(defaults):
@@ -58,7 +70,8 @@ def run_stress_scenario(
                 sa.or_(Party.uscc == reference, Party.customer_number == reference)
             )
         )
-        if party_id is None:
+        if party_id is None or (visible is not None and party_id not in visible):
+            # A party the actor may not see is reported like a code that does not exist.
             errors[f"defaults[{i}]"] = [f"未知主体 (unknown party) {reference}"]
         else:
             ids.append(party_id)
@@ -79,18 +92,58 @@ def run_stress_scenario(
     network = network_as_of(session, as_of)
     scenario = Scenario(tuple(ids), tuple(sorted(shocks.items())))
     result = run_stress(network, scenario, network_policy(as_of))
-    return stress_dict(network, result, as_of)
+    return stress_dict(network, result, as_of, visible)
 
 
-def stress_dict(network: Network, result: StressResult, as_of: dt.date) -> dict[str, Any]:
-    def who(party_id: int) -> dict[str, Any]:
-        party = network.parties[party_id]
-        return {"uscc": party.uscc, "name": party.name}
+class _Masks:
+    """Names what the reader may see and aliases the rest (x1, x2… in order of appearance)."""
 
-    def loan(loan_id: int) -> str:
-        return network.loans[loan_id].code
+    def __init__(self, network: Network, visible: frozenset[int] | None) -> None:
+        self.network = network
+        self.visible = visible
+        self.alias: dict[int, str] = {}
 
+    def shown(self, party_id: int) -> bool:
+        return self.visible is None or party_id in self.visible
+
+    def who(self, party_id: int) -> dict[str, Any]:
+        if not self.shown(party_id):
+            alias = self.alias.setdefault(party_id, f"x{len(self.alias) + 1}")
+            return {"uscc": None, "name": alias, "node": None, "hidden": True}
+        party = self.network.parties[party_id]
+        return {"uscc": party.uscc, "name": party.name, "node": f"p:{party_id}", "hidden": False}
+
+    def loan(self, loan_id: int) -> str | None:
+        loan = self.network.loans[loan_id]
+        return loan.code if self.shown(loan.borrower) else None
+
+    def figure(self, value: Any, *party_ids: int) -> Any:
+        return value if all(self.shown(p) for p in party_ids) else None
+
+
+def stress_dict(
+    network: Network,
+    result: StressResult,
+    as_of: dt.date,
+    visible: frozenset[int] | None = None,
+) -> dict[str, Any]:
+    """The result as plain data; ``visible``: the party ids the reader may see (None: all)."""
+    masks = _Masks(network, visible)
+    who, loan, figure = masks.who, masks.loan, masks.figure
+
+    def borrower(loan_id: int) -> int:
+        return network.loans[loan_id].borrower
+
+    def round_complete(r: Any) -> bool:
+        involved = [p.party for p in r.parties] + [x.borrower for x in r.loans]
+        involved += [c.guarantor for c in r.calls] + [borrower(c.loan_id) for c in r.calls]
+        return all(masks.shown(p) for p in involved)
+
+    involved = set(result.defaulted_parties) | {x.borrower for x in result.losses}
+    involved |= {c.guarantor for r in result.rounds for c in r.calls}
+    complete = all(masks.shown(p) for p in involved)
     return {
+        "complete": complete,
         "as_of": as_of,
         "policy_version": result.policy_version,
         "recovery_rate": result.recovery_rate,
@@ -101,13 +154,14 @@ def stress_dict(network: Network, result: StressResult, as_of: dt.date) -> dict[
         "rounds": [
             {
                 "round": r.number,
+                "complete": round_complete(r),
                 "parties": [
                     {
                         **who(p.party),
                         "reason": p.reason,
-                        "called": p.called,
-                        "capacity": p.capacity,
-                        "explanation": p.explanation,
+                        "called": figure(p.called, p.party),
+                        "capacity": figure(p.capacity, p.party),
+                        "explanation": figure(p.explanation, p.party),
                     }
                     for p in r.parties
                 ],
@@ -115,23 +169,25 @@ def stress_dict(network: Network, result: StressResult, as_of: dt.date) -> dict[
                     {
                         "loan": loan(x.loan_id),
                         "borrower": who(x.borrower)["name"],
-                        "exposure": x.exposure,
+                        "borrower_node": who(x.borrower)["node"],
+                        "exposure": figure(x.exposure, x.borrower),
                         "reason": x.reason,
-                        "explanation": x.explanation,
+                        "explanation": figure(x.explanation, x.borrower),
                     }
                     for x in r.loans
                 ],
                 "calls": [
                     {
                         "guarantor": who(c.guarantor)["name"],
+                        "guarantor_node": who(c.guarantor)["node"],
                         "loan": loan(c.loan_id),
-                        "amount": c.amount,
+                        "amount": figure(c.amount, c.guarantor, borrower(c.loan_id)),
                         "via": c.via,
                     }
                     for c in r.calls
                 ],
-                "exposure_at_default": r.exposure_at_default,
-                "called_amount": r.called_amount,
+                "exposure_at_default": r.exposure_at_default if round_complete(r) else None,
+                "called_amount": r.called_amount if round_complete(r) else None,
             }
             for r in result.rounds
         ],
@@ -140,9 +196,9 @@ def stress_dict(network: Network, result: StressResult, as_of: dt.date) -> dict[
                 "loan": loan(b.loan_id),
                 "borrower": who(b.borrower)["name"],
                 "status": b.status,
-                "market_value": b.market_value,
-                "lending_value": b.lending_value,
-                "exposure": b.exposure,
+                "market_value": figure(b.market_value, b.borrower),
+                "lending_value": figure(b.lending_value, b.borrower),
+                "exposure": figure(b.exposure, b.borrower),
             }
             for b in result.goods_breaches
         ],
@@ -150,18 +206,18 @@ def stress_dict(network: Network, result: StressResult, as_of: dt.date) -> dict[
             {
                 "loan": loan(x.loan_id),
                 "borrower": who(x.borrower)["name"],
-                "exposure": x.exposure,
-                "collateral_cover": x.collateral_cover,
-                "guarantee_cover": x.guarantee_cover,
-                "uncovered": x.uncovered,
-                "loss": x.loss,
+                "exposure": figure(x.exposure, x.borrower),
+                "collateral_cover": figure(x.collateral_cover, x.borrower),
+                "guarantee_cover": figure(x.guarantee_cover, x.borrower),
+                "uncovered": figure(x.uncovered, x.borrower),
+                "loss": figure(x.loss, x.borrower),
             }
             for x in result.losses
         ],
         "affected_parties": len(result.defaulted_parties),
         "affected_loans": len(result.losses),
-        "exposure_at_default": result.exposure_at_default,
-        "collateral_cover": result.collateral_cover,
-        "guarantee_cover": result.guarantee_cover,
-        "total_loss": result.total_loss,
+        "exposure_at_default": result.exposure_at_default if complete else None,
+        "collateral_cover": result.collateral_cover if complete else None,
+        "guarantee_cover": result.guarantee_cover if complete else None,
+        "total_loss": result.total_loss if complete else None,
     }

@@ -9,7 +9,8 @@
   var phase = document.getElementById("onboarding-phase");
   var bar = document.getElementById("onboarding-bar");
   var errorBox = document.getElementById("onboarding-error");
-  var names = { validate: "校验 Validating", load: "写入 Loading", assess: "评估 Assessing" };
+  // Words in the reader's language, from the page (data-strings, translated there).
+  var names = JSON.parse(form.dataset.strings || "{}");
 
   function fail(message) {
     panel.hidden = true;
@@ -31,7 +32,7 @@
     xhr.setRequestHeader("X-Progress", "ndjson");
     xhr.upload.onprogress = function (e) {
       if (e.lengthComputable) {
-        phase.textContent = "上传 Uploading";
+        phase.textContent = names.uploading || "";
         bar.value = Math.round((100 * e.loaded) / e.total);
       }
     };
@@ -62,9 +63,9 @@
     xhr.onprogress = consume;
     xhr.onload = function () {
       consume();
-      if (!finished) { fail("请求失败 (request failed): HTTP " + xhr.status); }
+      if (!finished) { fail((names.failed || "") + ": HTTP " + xhr.status); }
     };
-    xhr.onerror = function () { fail("网络错误，请重试 (network error, try again)"); };
+    xhr.onerror = function () { fail(names.network || ""); };
     xhr.send(new FormData(form));
   });
 }());

@@ -68,7 +68,17 @@ def security_headers(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     from scf.platform import i18n
-    from scf.platform.web import admin, auth_pages, home, lending, onboarding, parties, portal, risk
+    from scf.platform.web import (
+        admin,
+        auth_pages,
+        home,
+        lending,
+        network_pages,
+        onboarding,
+        parties,
+        portal,
+        risk,
+    )
 
     i18n.init_app(app)
     app.register_blueprint(auth_pages.bp)
@@ -78,6 +88,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     app.register_blueprint(risk.bp)
     app.register_blueprint(lending.bp)
+    app.register_blueprint(network_pages.bp)
     app.register_blueprint(onboarding.bp)
     app.before_request(login_required_page)
     app.after_request(security_headers)

@@ -3,7 +3,8 @@
 Endpoints other areas link to: ``lending.facilities`` (list), ``lending.facility`` (by
 id), ``lending.propose``; also ``lending.loan`` (by id). Each form posts to a view that
 calls one service and commits once; a refusal re-renders the form with the rules that
-refused it, nothing written.
+refused it, nothing written. Page text is Chinese in ``_()`` with English in the
+catalog; codes (products, statuses, candidates) are named by ``web/labels.py``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from typing import Any
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
-from scf.credit.delinquency import CHINESE as DELINQUENCY
 from scf.credit.money import MoneyError, money, to_decimal
 from scf.platform.errors import RuleRefused, ScfError, ValidationFailed
 from scf.platform.models.enums import FacilityStatus, GuarantorKind, Product, RepaymentMethod
@@ -25,42 +25,6 @@ from scf.platform.services.loan_book import apply_repayment
 from scf.platform.web_session import db_session
 
 bp = Blueprint("lending", __name__, url_prefix="/lending")
-
-PRODUCT_NAMES = {
-    "receivable_pledge": "账易贷(应收账款质押)",
-    "factoring": "保理",
-    "goods_pledge": "动产/仓单质押",
-    "confirmed_warehouse": "保兑仓",
-    "joint_guarantee": "联保贷",
-    "credit": "信用贷",
-    "revolving": "循环贷",
-    "mortgage": "房易贷",
-}
-STATUS_NAMES = {
-    "proposed": "待审批",
-    "sent_back": "已退回",
-    "active": "有效",
-    "frozen": "冻结",
-    "expired": "到期",
-    "closed": "关闭",
-    "rejected": "否决",
-}
-CANDIDATE_NAMES = {
-    "facility_remaining": "额度余额 Facility remaining",
-    "collateral_headroom": "押品可贷余额 Collateral headroom",
-    "programme_remaining": "项目总额度余额 Programme remaining",
-    "group_headroom": "关联集团集中度余量 Group headroom",
-}
-
-
-@bp.app_context_processor
-def _names() -> dict[str, Any]:
-    return {
-        "product_names": PRODUCT_NAMES,
-        "status_names": STATUS_NAMES,
-        "candidate_names": CANDIDATE_NAMES,
-        "delinquency_names": DELINQUENCY,
-    }
 
 
 def _date(field: str, *, default: dt.date | None = None) -> dt.date:

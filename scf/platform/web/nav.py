@@ -32,7 +32,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("home.index", _l("工作台"), BANK_STAFF),
     NavItem("portal.index", _l("我的市场"), frozenset({Role.MARKET_ADMINISTRATOR})),
     NavItem("parties.search", _l("主体查询"), ALL_ROLES),
-    NavItem("network.index", _l("关系网络"), BANK_STAFF),
+    NavItem("network_pages.index", _l("关系网络"), BANK_STAFF),
     NavItem("lending.facilities", _l("授信与放款"), BANK_STAFF),
     NavItem(
         "onboarding.upload",

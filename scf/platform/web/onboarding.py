@@ -36,8 +36,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from scf.platform.auth.access import Actor, visible_batch
 from scf.platform.errors import ScfError, ValidationFailed
-from scf.platform.services.onboarding.columns import COLUMNS, NEED_TEXT, template_csv, template_xlsx
-from scf.platform.services.onboarding.report import BATCH_STATUSES, STATUSES, write_report
+from scf.platform.services.onboarding.columns import COLUMNS, template_csv, template_xlsx
+from scf.platform.services.onboarding.report import STATUSES, write_report
 from scf.platform.services.onboarding.service import list_batches, onboard, onboarding_targets
 from scf.platform.web_session import database, db_session
 
@@ -98,8 +98,7 @@ def report(batch_id: int) -> Any:
         wanted=wanted,
         page=page,
         pages=max((len(lines) + PAGE_SIZE - 1) // PAGE_SIZE, 1),
-        statuses=STATUSES,
-        batch_statuses=BATCH_STATUSES,
+        statuses=tuple(STATUSES),
     )
 
 
@@ -139,8 +138,6 @@ def _form(
             error=error,
             form=request.form if keep_form else {},
             columns=COLUMNS,
-            need_text=NEED_TEXT,
-            batch_statuses=BATCH_STATUSES,
         ),
         status,
     )

@@ -15,6 +15,7 @@ from flask import Blueprint, g, render_template, request
 from scf.platform.errors import ValidationFailed
 from scf.platform.services.assessment import PartyAssessment, assess_party
 from scf.platform.services.parties import ROLES, list_parties
+from scf.platform.services.party_panels import party_panels
 from scf.platform.services.party_profile import party_profile
 from scf.platform.web.pages import as_of_arg, page_arg, with_total
 from scf.platform.web_session import db_session
@@ -62,6 +63,7 @@ def detail(uscc: str) -> Any:
         if "as_of" in refused.errors:
             raise
         not_assessed = str(refused)
+    panels = party_panels(session, g.actor, uscc, as_of)
     return render_template(
         "parties/detail.html",
         profile=profile,
@@ -69,4 +71,5 @@ def detail(uscc: str) -> Any:
         as_of=as_of,
         assessment=assessment,
         not_assessed=not_assessed,
+        panels=panels,
     )

@@ -14,6 +14,7 @@ from flask import Blueprint, abort, g, redirect, render_template, url_for
 from scf.platform.auth.access import require_bank_staff
 from scf.platform.models.enums import Role
 from scf.platform.services import portal
+from scf.platform.services.market_panels import administrator_guarantees, market_alerts
 from scf.platform.services.markets import list_markets
 from scf.platform.web.pages import as_of_arg, page_arg, with_total
 from scf.platform.web_session import db_session
@@ -54,6 +55,8 @@ def market(market_id: int) -> Any:
         merchants=merchants,
         pager=with_total(pager, total),
         book=book,
+        guarantees=administrator_guarantees(session, g.actor, market_id, as_of),
+        alerts=market_alerts(session, g.actor, market_id),
     )
 
 

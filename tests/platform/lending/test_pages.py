@@ -41,18 +41,28 @@ def test_the_facility_page_shows_limit_used_available_and_every_candidate(
     login(client, world, "rm")
     html = client.get(f"/lending/facilities/{facility.id}?as_of=2026-11-03").get_data(as_text=True)
     for text in (
-        "授信额度 Limit",
+        "授信额度",
         "2,000,000.00",
-        "额度余额 Facility remaining",
-        "押品可贷余额 Collateral headroom",
-        "项目总额度余额 Programme remaining",
-        "关联集团集中度余量 Group headroom",
+        "额度余额",
+        "押品可贷余额",
+        "项目总额度余额",
+        "关联集团集中度余量",
         "10,000,000.00",  # the programme cap
         "[003 §六(四)]",
     ):
         assert text in html, text
     # key-supported advance rate 80%: (1,000,000 + 500,000) × 0.8 = 1,200,000 binds
-    assert "1,200,000.00" in html and "← 孰低 binding" in html
+    assert "1,200,000.00" in html and "孰低，约束项" in html
+    binding = re.search(r'<tr class="binding">(.*?)</tr>', html, re.S)
+    assert binding and "collateral_headroom" in binding.group(1)
+    # The same page in English: the words from the catalog, the figures unchanged.
+    client.set_cookie("scf_lang", "en")
+    english = client.get(f"/lending/facilities/{facility.id}?as_of=2026-11-03").get_data(
+        as_text=True
+    )
+    for text in ("Limit", "Facility remaining", "Collateral headroom", "1,200,000.00"):
+        assert text in english, text
+    assert "额度余额" not in english
 
 
 def test_propose_then_approve_through_the_forms(pages: tuple[World, FlaskClient]) -> None:
@@ -82,7 +92,7 @@ def test_propose_then_approve_through_the_forms(pages: tuple[World, FlaskClient]
     page = f"/lending/facilities/{facility.id}"
     html = client.get(page).get_data(as_text=True)
     # 1,500,000 of a self-liquidating product: within the supervisor's 5,000,000 (assumed)
-    assert "批准 Approve" in html and "sme_risk_supervisor" in html
+    assert ">批准</button>" in html and "sme_risk_supervisor" in html
     approved = client.post(
         f"{page}/approve", data={"csrf_token": csrf(client, page), "on": "2026-11-02"}
     )

@@ -61,7 +61,11 @@ def test_a_relationship_manager_uploads_and_reads_the_report(
     text = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "唐山甲机械制造有限公司" in text and "7,200,000.00" in text and "3,500,000.00" in text
-    assert "已导入 (loaded)" in text
+    assert "<strong>已导入</strong>" in text
+    # The report in English: the catalog's words, the same figures.
+    client.set_cookie("scf_lang", "en")
+    english = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "<strong>Loaded</strong>" in english and "7,200,000.00" in english
 
 
 def test_accept_valid_checkbox_loads_the_good_rows(

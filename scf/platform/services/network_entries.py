@@ -1,0 +1,209 @@
+"""Ways into the network viewer (关系网络入口): a core enterprise's chain, a market, a
+joint-guarantee group, a related-party group, a guarantee circle.
+
+Each entry is an ego network with a preset centre, radius and edge types (the viewer
+draws ``ego_network_view``, which checks access again and anonymises what the reader
+may not see). An entry is offered only when the reader may open its centre: the
+first visible party of the set, so a relationship manager sees the chains, groups and
+circles that touch their book, centred on a firm of theirs. Bank staff only (the
+network is the bank's view; a market administrator has their portal).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from scf.graph import data as d
+from scf.graph.exposure import chain_exposure, market_exposure, related_party_groups
+from scf.graph.network import Network
+from scf.platform.auth.access import Actor, require_bank_staff, visible_party_ids
+from scf.platform.models import Party
+from scf.platform.services.network import bank_net_capital, network_as_of, network_policy
+from scf.platform.services.network_views import guarantee_circles_view
+
+# Edge types of each entry view: what the picture is about.
+CHAIN_TYPES = (d.SUPPLIES_TO, d.DISTRIBUTES_FOR, d.BUYBACK_FOR, d.GUARANTEES)
+MARKET_TYPES = (d.ADMINISTERS, d.MEMBER_OF_MARKET, d.GUARANTEES)
+GROUP_TYPES = (d.MEMBER_OF_GROUP, d.GUARANTEES)
+RELATED_TYPES = (d.CONTROLS, d.HOLDS_SHARES, d.LEGAL_REPRESENTATIVE_OF, d.SPOUSE_OF)
+CIRCLE_TYPES = (d.GUARANTEES,)
+
+
+@dataclass(frozen=True)
+class NetworkEntry:
+    """One way into the viewer: centre on ``reference`` with ``radius`` and ``types``."""
+
+    kind: str  # chain | market | joint_guarantee_group | related_party_group | circle
+    title: str
+    reference: str  # USCC, or a person's customer number
+    radius: int
+    types: tuple[str, ...]
+    members: int
+    exposure: Decimal | None  # None: withheld (a member the reader may not see)
+    flagged: bool = False  # a breach: group over its limit, circle with a §7 breach
+
+    @property
+    def types_arg(self) -> str:
+        return ",".join(self.types)
+
+
+@dataclass(frozen=True)
+class NetworkEntries:
+    as_of: dt.date
+    chains: tuple[NetworkEntry, ...]
+    markets: tuple[NetworkEntry, ...]
+    joint_guarantee_groups: tuple[NetworkEntry, ...]
+    related_party_groups: tuple[NetworkEntry, ...]
+    circles: tuple[NetworkEntry, ...]
+
+
+def _references(session: Session, party_ids: Iterable[int]) -> dict[int, str]:
+    """The code the viewer is opened with: USCC, or the customer number of a person."""
+    ids = set(party_ids)
+    if not ids:
+        return {}
+    rows = session.execute(
+        sa.select(Party.id, Party.uscc, Party.customer_number).where(Party.id.in_(ids))
+    )
+    return {pid: uscc or number for pid, uscc, number in rows if uscc or number}
+
+
+def _first_visible(members: Iterable[int], visible: frozenset[int] | None) -> int | None:
+    return next((m for m in members if visible is None or m in visible), None)
+
+
+def _complete(members: Iterable[int], visible: frozenset[int] | None) -> bool:
+    return visible is None or all(m in visible for m in members)
+
+
+def network_entries(session: Session, actor: Actor, as_of: dt.date) -> NetworkEntries:
+    require_bank_staff(actor)
+    network = network_as_of(session, as_of)
+    policy = network_policy(as_of)
+    visible = visible_party_ids(session, actor)
+    centres: dict[tuple[str, int | str], int] = {}
+    rows: dict[str, list[tuple[tuple[str, int | str], dict[str, object]]]] = {
+        k: [] for k in ("chain", "market", "group", "related", "circle")
+    }
+
+    def offer(kind: str, key: int | str, members: list[int], fields: dict[str, object]) -> None:
+        centre = _first_visible(members, visible)
+        if centre is None:
+            return
+        centres[(kind, key)] = centre
+        complete = _complete(members, visible)
+        exposure = fields.pop("exposure", None)
+        fields["exposure"] = exposure if complete else None
+        fields["members"] = len(members)
+        rows[kind].append(((kind, key), fields))
+
+    for party_id in sorted(p for p, facts in network.parties.items() if facts.is_core):
+        chain = chain_exposure(network, party_id)
+        # The chain is the core's: it is offered to whoever may see the core.
+        if visible is None or party_id in visible:
+            centres[("chain", party_id)] = party_id
+            rows["chain"].append(
+                (
+                    ("chain", party_id),
+                    {
+                        "title": network.parties[party_id].name,
+                        "exposure": chain.total,
+                        "members": len(chain.loan_ids),
+                    },
+                )
+            )
+    for market_id, market in sorted(network.markets.items()):
+        admins = sorted(set(network.administrators.get(market_id, [])))
+        merchants = sorted(set(network.market_members.get(market_id, [])))
+        total = market_exposure(network, market_id, policy).total
+        offer("market", market_id, admins + merchants, {"title": market.name, "exposure": total})
+    for group_id, group in sorted(network.groups.items()):
+        members = sorted(set(network.group_members.get(group_id, [])))
+        offer(
+            "group",
+            group_id,
+            members,
+            {
+                "title": f"{group.name} ({group.code})",
+                "exposure": sum(
+                    (loan.outstanding for loan in network.loans_by_group.get(group_id, [])),
+                    Decimal("0"),
+                ),
+            },
+        )
+    capital: Decimal | None = None
+    for group in related_party_groups(network, policy):
+        if len(group.members) < 2:
+            continue
+        capital = capital if capital is not None else bank_net_capital()
+        offer(
+            "related",
+            group.id,
+            list(group.members),
+            {
+                "title": network.parties[group.members[0]].name,
+                "exposure": group.exposure,
+                "flagged": group.exposure > capital * policy.related_party_group_max,
+            },
+        )
+    for circle in guarantee_circles_view(session, actor, as_of):
+        shown = [m for m in circle["members"] if not m["hidden"]]
+        ids = _party_ids_by_code(network, [m["uscc"] for m in shown])
+        if not ids:
+            continue
+        centres[("circle", circle["id"])] = ids[0]
+        rows["circle"].append(
+            (
+                ("circle", circle["id"]),
+                {
+                    "title": "、".join(m["name"] for m in shown[:3])
+                    + ("…" if circle["size"] > 3 else ""),
+                    "exposure": circle["exposure"],
+                    "members": circle["size"],
+                    "flagged": bool(circle["breaches"]),
+                },
+            )
+        )
+    references = _references(session, centres.values())
+
+    def entries(
+        kind: str, radius: int, types: tuple[str, ...], name: str
+    ) -> tuple[NetworkEntry, ...]:
+        out = []
+        for key, fields in rows[kind]:
+            reference = references.get(centres[key])
+            if reference is None:
+                continue
+            out.append(
+                NetworkEntry(
+                    kind=name,
+                    title=str(fields["title"]),
+                    reference=reference,
+                    radius=radius,
+                    types=types,
+                    members=int(fields["members"]),  # type: ignore[call-overload]
+                    exposure=fields.get("exposure"),  # type: ignore[arg-type]
+                    flagged=bool(fields.get("flagged", False)),
+                )
+            )
+        return tuple(out)
+
+    return NetworkEntries(
+        as_of=as_of,
+        chains=entries("chain", 1, CHAIN_TYPES, "chain"),
+        markets=entries("market", 2, MARKET_TYPES, "market"),
+        joint_guarantee_groups=entries("group", 2, GROUP_TYPES, "joint_guarantee_group"),
+        related_party_groups=entries("related", 3, RELATED_TYPES, "related_party_group"),
+        circles=entries("circle", 2, CIRCLE_TYPES, "circle"),
+    )
+
+
+def _party_ids_by_code(network: Network, codes: list[str | None]) -> list[int]:
+    by_code = {p.uscc: p.id for p in network.parties.values() if p.uscc}
+    return [by_code[c] for c in codes if c in by_code]
