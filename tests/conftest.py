@@ -130,3 +130,15 @@ def seeded_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> str:
         load_seed(session)
     database.engine.dispose()
     return url
+
+
+@pytest.fixture()
+def seeded_connection(seeded_url: str) -> Iterator[sa.Connection]:
+    """The demo network, writable for one test: everything is rolled back afterwards."""
+    engine = create_db_engine(seeded_url)
+    connection = engine.connect()
+    transaction = connection.begin()
+    yield connection
+    transaction.rollback()
+    connection.close()
+    engine.dispose()

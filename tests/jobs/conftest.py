@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from scf.jobs.runner import RunOutcome, run_job
 from scf.platform.config import Settings
-from scf.platform.db import Database, create_db_engine
+from scf.platform.db import Database
 from scf.platform.models import Alert
 from scf.platform.models.enums import AlertStatus
 from tests.jobs.network import Network
@@ -88,15 +88,3 @@ class Runner:
 @pytest.fixture()
 def runner(database: Database, settings: Settings, db_session: Session) -> Runner:
     return Runner(database, settings, db_session)
-
-
-@pytest.fixture()
-def seeded_connection(seeded_url: str) -> Iterator[sa.Connection]:
-    """The demo network, writable for one test: everything is rolled back afterwards."""
-    engine = create_db_engine(seeded_url)
-    connection = engine.connect()
-    transaction = connection.begin()
-    yield connection
-    transaction.rollback()
-    connection.close()
-    engine.dispose()

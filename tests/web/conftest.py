@@ -17,7 +17,6 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from scf.platform.db import create_db_engine
 from scf.platform.services.seed_loader import DEFAULT_DATA_DIR, DEMO_PASSWORD
 from tests.conftest import make_test_app
 
@@ -33,17 +32,6 @@ def party_uscc(key: str) -> str:
 
 def party_name(key: str) -> str:
     return seed_rows("parties")[key]["name"]
-
-
-@pytest.fixture()
-def seeded_connection(seeded_url: str) -> Iterator[sa.Connection]:
-    engine = create_db_engine(seeded_url)
-    connection = engine.connect()
-    transaction = connection.begin()
-    yield connection
-    transaction.rollback()
-    connection.close()
-    engine.dispose()
 
 
 @pytest.fixture()
