@@ -16,6 +16,7 @@ from typing import Any
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
 from scf.credit.money import MoneyError, money, to_decimal
+from scf.platform.auth.access import require_lender
 from scf.platform.errors import RuleRefused, ScfError, ValidationFailed
 from scf.platform.models.enums import FacilityStatus, GuarantorKind, Product, RepaymentMethod
 from scf.platform.services import drawdowns as drawdown_service
@@ -95,6 +96,7 @@ def facility(facility_id: int) -> Any:
 
 @bp.route("/facilities/new", methods=["GET", "POST"])
 def propose() -> Any:
+    require_lender(g.actor)  # the form is for those who may propose (relationship managers)
     problem = None
     form = request.form if request.method == "POST" else request.args
     if request.method == "POST":

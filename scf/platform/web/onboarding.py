@@ -34,9 +34,15 @@ from flask import (
 )
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from scf.credit.industries import INDUSTRIES
 from scf.platform.auth.access import Actor, visible_batch
 from scf.platform.errors import ScfError, ValidationFailed
-from scf.platform.services.onboarding.columns import COLUMNS, template_csv, template_xlsx
+from scf.platform.services.onboarding.columns import (
+    COLUMNS,
+    single_row_file,
+    template_csv,
+    template_xlsx,
+)
 from scf.platform.services.onboarding.report import STATUSES, write_report
 from scf.platform.services.onboarding.service import list_batches, onboard, onboarding_targets
 from scf.platform.web_session import database, db_session
@@ -69,6 +75,60 @@ def upload() -> Any:
         session.rollback()
         return _form(error, status=error.status)
     return redirect(url_for("onboarding.report", batch_id=batch.id), code=303)
+
+
+@bp.route("/single", methods=["GET", "POST"])
+def single() -> Any:
+    """One firm typed into a form (a market administrator recommending a merchant, a
+    relationship manager adding a supplier): loaded as a one-row file, so every rule and
+    message is the upload's. A refused entry comes back to the form with its errors."""
+    session = db_session()
+    today = dt.date.today()
+    targets = onboarding_targets(session, g.actor, today)
+    if request.method == "GET":
+        return _single_form(targets, today)
+    settings = current_app.extensions["scf_settings"]
+    try:
+        kind, key, as_of = _target_and_date()
+        batch = onboard(
+            session,
+            g.actor,
+            filename="单户录入 (form entry).csv",
+            data=single_row_file(request.form.to_dict()),
+            as_of=as_of,
+            max_bytes=settings.onboarding_max_bytes,
+            max_rows=settings.onboarding_max_rows,
+            **{kind: key},
+        )
+        session.commit()
+    except ScfError as error:
+        session.rollback()
+        return _single_form(targets, today, [str(error)], status=error.status)
+    line = batch.report[0] if batch.report else {}
+    if batch.status == "rejected":
+        return _single_form(targets, today, list(line.get("errors") or []), status=422)
+    return redirect(url_for("onboarding.report", batch_id=batch.id), code=303)
+
+
+def _single_form(
+    targets: list[tuple[str, str]],
+    today: dt.date,
+    errors: list[str] | None = None,
+    *,
+    status: int = 200,
+) -> tuple[str, int]:
+    return (
+        render_template(
+            "onboarding/single.html",
+            targets=targets,
+            today=today.isoformat(),
+            errors=errors or [],
+            form=request.form,
+            columns=COLUMNS,
+            industries=tuple(INDUSTRIES),
+        ),
+        status,
+    )
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -143,14 +203,8 @@ def _form(
     )
 
 
-def _arguments() -> dict[str, Any]:
-    """The service's arguments from the form, each bad field named."""
-    settings = current_app.extensions["scf_settings"]
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        raise ValidationFailed(
-            "请选择要上传的文件 (choose a file to upload)", errors={"file": ["required"]}
-        )
+def _target_and_date() -> tuple[str, str, dt.date]:
+    """The core enterprise or market chosen on a form, and the as-of date."""
     kind, _, key = request.form.get("target", "").partition(":")
     if kind not in ("core", "market") or not key:
         raise ValidationFailed(
@@ -165,6 +219,18 @@ def _arguments() -> dict[str, Any]:
             f"as_of (评估日期): “{text}”不是有效日期 (not a date, use YYYY-MM-DD)",
             errors={"as_of": ["YYYY-MM-DD"]},
         ) from None
+    return kind, key, as_of
+
+
+def _arguments() -> dict[str, Any]:
+    """The service's arguments from the upload form, each bad field named."""
+    settings = current_app.extensions["scf_settings"]
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise ValidationFailed(
+            "请选择要上传的文件 (choose a file to upload)", errors={"file": ["required"]}
+        )
+    kind, key, as_of = _target_and_date()
     return {
         "filename": upload.filename,
         "data": upload.read(),

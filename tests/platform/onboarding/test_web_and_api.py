@@ -7,11 +7,12 @@ import json
 import re
 
 import pytest
+import sqlalchemy as sa
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from scf.platform.auth.tokens import issue_token
-from scf.platform.models import User
+from scf.platform.models import Party, Relationship, User
 from tests.platform.onboarding.support import (
     CORE_USCC,
     DEALER_B,
@@ -304,4 +305,69 @@ def test_a_crash_mid_upload_rolls_the_whole_file_back(
     )
     events = [json.loads(item) for item in response.get_data(as_text=True).splitlines()]
     assert events[-1] == {"error": "内部错误，未写入任何数据 (internal error, nothing written)"}
+    assert counts(db_session) == before
+
+
+# -- one firm typed into a form ------------------------------------------------------------
+def test_a_market_administrator_recommends_one_merchant_through_the_form(
+    client: FlaskClient, db_session: Session, network: Network
+) -> None:
+    """The form is a one-row file: the same checks, the same assessment and report.
+    Merchant E: R = household net assets 800,000 − exposure 0 = 800,000.00 [003 §八(二)]."""
+    csrf = log_in(client, network.market_admin)
+    form = client.get("/onboarding/single").get_data(as_text=True)
+    assert f'value="market:{network.market.id}"' in form
+    assert f'value="market:{network.other_market.id}"' not in form
+    response = client.post(
+        "/onboarding/single",
+        data={"csrf_token": csrf, "target": f"market:{network.market.id}", **MERCHANT_E},
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    report = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "石家庄市长安区丁记钢材经营部" in report and "800,000.00" in report
+    party = db_session.scalar(sa.select(Party).where(Party.uscc == MERCHANT_E["uscc"]))
+    assert party is not None
+    edge = db_session.scalar(
+        sa.select(Relationship).where(
+            Relationship.source_party_id == party.id,
+            Relationship.target_market_id == network.market.id,
+        )
+    )
+    assert edge is not None and edge.kind.value == "member_of_market"
+
+
+def test_a_bad_code_on_the_form_comes_back_with_the_wrong_character_and_nothing_written(
+    client: FlaskClient, db_session: Session, network: Network
+) -> None:
+    csrf = log_in(client, network.market_admin)
+    wrong = MERCHANT_E["uscc"][:-1] + ("0" if MERCHANT_E["uscc"][-1] != "0" else "1")
+    before = counts(db_session)
+    response = client.post(
+        "/onboarding/single",
+        data={
+            "csrf_token": csrf,
+            "target": f"market:{network.market.id}",
+            **(MERCHANT_E | {"uscc": wrong}),
+        },
+    )
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "统一社会信用代码 (uscc)" in text and "校验" in text
+    assert wrong in text  # the form keeps what was typed
+    after = counts(db_session)
+    assert {k: v for k, v in after.items() if k != "onboarding_batches"} == {
+        k: v for k, v in before.items() if k != "onboarding_batches"
+    }
+
+
+def test_a_market_administrator_cannot_recommend_into_another_market(
+    client: FlaskClient, db_session: Session, network: Network
+) -> None:
+    csrf = log_in(client, network.market_admin)
+    before = counts(db_session)
+    response = client.post(
+        "/onboarding/single",
+        data={"csrf_token": csrf, "target": f"market:{network.other_market.id}", **MERCHANT_E},
+    )
+    assert response.status_code == 404
     assert counts(db_session) == before

@@ -172,6 +172,17 @@ def template_csv() -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
+def single_row_file(fields: dict[str, str]) -> bytes:
+    """One firm typed into a form, as a one-row file in the template's columns, so that a
+    form goes through exactly the path of an uploaded file (validation, upsert, audit,
+    assessment, report)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([c.key for c in COLUMNS])
+    writer.writerow([(fields.get(c.key) or "").strip() for c in COLUMNS])
+    return out.getvalue().encode("utf-8")
+
+
 def template_xlsx() -> bytes:
     """A workbook: the data sheet with the header first, then a sheet explaining each column."""
     from openpyxl import Workbook
