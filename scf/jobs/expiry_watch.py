@@ -24,9 +24,9 @@ from scf.credit.money import ZERO
 from scf.credit.policy import Policy
 from scf.jobs.alert_book import Condition, dec, sync_alerts
 from scf.jobs.context import Counts, JobContext
-from scf.jobs.queries import outstanding_principal_column
 from scf.platform.models import CollateralItem, Facility, InsurancePolicy, Loan, WarehouseReceipt
 from scf.platform.models.enums import FacilityStatus, LoanStatus, Severity
+from scf.platform.services.balances import outstanding_principal_column
 
 INSURANCE_RULES = (
     "insurance_outlasts_loan",

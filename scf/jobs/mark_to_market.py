@@ -27,10 +27,11 @@ from scf.credit.policy import Policy
 from scf.jobs import confirmed_warehouse
 from scf.jobs.alert_book import Condition, dec, sync_alerts
 from scf.jobs.context import Counts, JobContext
-from scf.jobs.queries import latest_prices, outstanding_principal_column
+from scf.jobs.queries import latest_prices
 from scf.platform.models import Loan, WarehouseReceipt
 from scf.platform.models.enums import LoanStatus, ReceiptStatus, Severity
 from scf.platform.models.types import Quantity
+from scf.platform.services.balances import outstanding_principal_column
 
 MARGIN = "collateral_margin"
 STALE = "collateral_price_stale"

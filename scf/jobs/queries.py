@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import sqlalchemy as sa
 
-from scf.platform.models import CommodityPrice, Loan, Repayment
-from scf.platform.models.types import Money
+from scf.platform.models import CommodityPrice
 
 
 def latest_prices(as_of: dt.date) -> sa.Subquery:
@@ -32,15 +30,3 @@ def latest_prices(as_of: dt.date) -> sa.Subquery:
         )
         .subquery()
     )
-
-
-def outstanding_principal_column() -> tuple[sa.ColumnElement[Decimal], sa.Subquery]:
-    """Principal drawn less principal repaid, in SQL: the set-based twin of
-    ``loan_book.outstanding_principal`` (the same definition, for many loans at once)."""
-    repaid = (
-        sa.select(Repayment.loan_id, sa.func.sum(Repayment.principal_part).label("repaid"))
-        .group_by(Repayment.loan_id)
-        .subquery()
-    )
-    balance = sa.type_coerce(Loan.principal - sa.func.coalesce(repaid.c.repaid, 0), Money())
-    return balance, repaid

@@ -25,7 +25,8 @@ from scf.jobs.context import Counts, JobContext
 from scf.platform.models import Instalment, Loan, Party, Relationship
 from scf.platform.models.enums import LoanStatus, RelationshipKind, Severity
 from scf.platform.services import audit
-from scf.platform.services.loan_book import outstanding_principal, refresh_delinquency
+from scf.platform.services.balances import outstanding_principal
+from scf.platform.services.loan_book import refresh_delinquency
 
 DUE = "instalment_due"
 OVERDUE = "loan_overdue"

@@ -60,20 +60,25 @@ def demo(host: str, port: int) -> None:
 
 
 def _run_monitoring_once(app: object) -> int:
-    """Every monitoring job, in order, for the date the demo data describes (so the
-    planted cases show as seed/README.md tells them); idempotent for that date, so
-    restarting the demo changes nothing. Returns the number of open alerts."""
+    """Every monitoring job that has never run here, in order, for the date the demo data
+    describes (so the planted cases show as seed/README.md tells them); a restart, or a
+    database the scheduler already works on, runs nothing again. Returns the number of
+    open alerts."""
     import sqlalchemy as sa
 
     from scf.jobs.registry import JOBS
     from scf.jobs.runner import run_job
-    from scf.platform.models import Alert
+    from scf.platform.models import Alert, JobRun
     from scf.platform.models.enums import AlertStatus
     from scf.platform.services.seed_loader import SEED_AS_OF
 
     database = app.extensions["scf_db"]  # type: ignore[attr-defined]
     settings = app.extensions["scf_settings"]  # type: ignore[attr-defined]
+    with database.session() as session:
+        done = set(session.scalars(sa.select(JobRun.job_name).where(JobRun.status == "succeeded")))
     for job in JOBS:
+        if job.name in done:  # the scheduler has taken over this database: leave it be
+            continue
         outcome = run_job(database, settings, job.name, as_of=SEED_AS_OF)
         if outcome.status != "succeeded":
             click.echo(f"  {job.name}: {outcome.status} {outcome.error or ''}", err=True)

@@ -44,20 +44,13 @@ from scf.credit.availability import (
 )
 from scf.credit.money import ZERO
 from scf.platform.errors import Conflict
-from scf.platform.models import Drawdown, Facility, Loan, Programme, Repayment
+from scf.platform.models import Drawdown, Facility, Loan, Programme
 from scf.platform.models.enums import DrawdownStatus, LoanStatus
 from scf.platform.models.types import Money
+from scf.platform.services.balances import repaid_principal_of_row_loan
 from scf.platform.services.exposure import related_party_group_for
 
 DISBURSED = (LoanStatus.ACTIVE, LoanStatus.REPAID, LoanStatus.WRITTEN_OFF)
-
-
-def _repaid_principal() -> sa.ScalarSelect[Decimal]:
-    return (
-        sa.select(sa.func.coalesce(sa.func.sum(Repayment.principal_part), 0))
-        .where(Repayment.loan_id == Loan.id)
-        .scalar_subquery()
-    )
 
 
 def money_sum(expression: sa.ColumnElement[Decimal]) -> sa.ColumnElement[Decimal]:
@@ -72,7 +65,7 @@ def _position_columns() -> tuple[sa.ColumnElement[Decimal], ...]:
     return (
         money_sum(sa.case((pending, Loan.principal), else_=0)),
         money_sum(sa.case((disbursed, Loan.principal), else_=0)),
-        money_sum(sa.case((disbursed, Loan.principal - _repaid_principal()), else_=0)),
+        money_sum(sa.case((disbursed, Loan.principal - repaid_principal_of_row_loan()), else_=0)),
     )
 
 

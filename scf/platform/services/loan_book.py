@@ -34,6 +34,7 @@ from scf.platform.errors import Conflict, RuleRefused, ValidationFailed
 from scf.platform.models import Instalment, Loan, Repayment, WarehouseReceipt
 from scf.platform.models.enums import LoanStatus, ReceiptStatus, RepaymentMethod
 from scf.platform.services import audit
+from scf.platform.services.balances import outstanding_principal
 from scf.platform.services.limit_accounting import lock_facility, write_service
 
 ZERO = Decimal("0")
@@ -88,11 +89,6 @@ def store_schedule(loan: Loan, schedule: Schedule) -> None:
         )
         for line in schedule.instalments
     ]
-
-
-def outstanding_principal(loan: Loan) -> Decimal:
-    """Principal drawn less principal repaid: derived, never stored twice."""
-    return loan.principal - sum((r.principal_part for r in loan.repayments), ZERO)
 
 
 def days_past_due(loan: Loan, as_of: dt.date) -> int:

@@ -46,12 +46,12 @@ from scf.platform.models import (
     Programme,
     Receivable,
     Relationship,
-    Repayment,
     WarehouseReceipt,
 )
 from scf.platform.models.collateral import CommodityPrice
 from scf.platform.models.enums import LoanStatus, PartyKind, ProgrammeKind, ReceiptStatus
 from scf.platform.models.network_changes import NetworkChange
+from scf.platform.services.balances import repaid_principal_by_loan
 
 CACHE_SIZE = 2  # built networks kept per process (each is large for a big book)
 
@@ -284,13 +284,9 @@ def _net_assets(kind: str, snapshot: FinancialSnapshot) -> Decimal | None:
 
 def _loans(session: Session, as_of: dt.date) -> tuple[gd.LoanFacts, ...]:
     """Loans drawn by ``as_of`` with principal still outstanding then."""
-    repaid = dict(
-        session.execute(
-            sa.select(Repayment.loan_id, sa.func.sum(Repayment.principal_part))
-            .where(Repayment.paid_on <= as_of)
-            .group_by(Repayment.loan_id)
-        ).all()
-    )
+    repaid = {
+        loan_id: amount for loan_id, amount in session.execute(repaid_principal_by_loan(as_of))
+    }
     out = []
     for row in _rows(
         session,

@@ -6,7 +6,7 @@ see only the parties and loans ``access`` lets them see.
 
 A merchant's status is its assessment on the date asked (decision, tier, reference
 limit) by the same engine as everywhere else; a loan's balance is derived from its
-repayments (``loan_book.outstanding_principal``) and its days past due from its
+repayments (``balances.outstanding_principal``) and its days past due from its
 schedule, on that date, not read from a stored figure that may be stale.
 """
 
@@ -34,7 +34,8 @@ from scf.platform.errors import ValidationFailed
 from scf.platform.models import Loan, Market, Party, Relationship
 from scf.platform.models.enums import LoanStatus, RelationshipKind
 from scf.platform.services.assessment import assess_loaded_party, check_as_of
-from scf.platform.services.loan_book import days_past_due, outstanding_principal
+from scf.platform.services.balances import outstanding_principal
+from scf.platform.services.loan_book import days_past_due
 from scf.platform.services.markets import MarketView, list_markets
 
 ZERO = Decimal("0.00")

@@ -47,9 +47,9 @@ from scf.platform.models.enums import (
     ReleaseBasis,
 )
 from scf.platform.services import audit
+from scf.platform.services.balances import outstanding_principal
 from scf.platform.services.granting import refuse
 from scf.platform.services.limit_accounting import money_sum, write_service
-from scf.platform.services.loan_book import outstanding_principal
 from scf.platform.services.pledged_collateral import latest_price, receipt_position
 
 LIVE = (ReceiptStatus.ISSUED, ReceiptStatus.PLEDGED)
