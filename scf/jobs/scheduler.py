@@ -262,7 +262,7 @@ def next_run_times(database: Database) -> dict[str, dt.datetime | None]:
         JOBSTORE_TABLE,
         sa.MetaData(),
         sa.Column("id", sa.Unicode(191), primary_key=True),
-        sa.Column("next_run_time", sa.Float(25)),
+        sa.Column("next_run_time", sa.Float(25)),  # float ok: APScheduler's epoch seconds
     )
     with database.engine.connect() as connection:
         rows = connection.execute(sa.select(table.c.id, table.c.next_run_time)).all()

@@ -111,12 +111,20 @@ def visible_among(session: Session, actor: Actor, party_ids: Iterable[int]) -> s
     return seen
 
 
-def loan_filter(actor: Actor) -> ColumnElement[bool] | None:
-    """A WHERE clause on ``Loan``: the loans of the parties the actor may see."""
+def owned_by_visible_party(
+    party_id: sa.ColumnElement[int], actor: Actor
+) -> ColumnElement[bool] | None:
+    """A WHERE clause keeping rows whose party (``party_id``) the actor may see (None = all):
+    loans, facilities and the like are visible with their party."""
     clause = party_filter(actor)
     if clause is None:
         return None
-    return Loan.party_id.in_(sa.select(Party.id).where(clause))
+    return party_id.in_(sa.select(Party.id).where(clause))
+
+
+def loan_filter(actor: Actor) -> ColumnElement[bool] | None:
+    """A WHERE clause on ``Loan``: the loans of the parties the actor may see."""
+    return owned_by_visible_party(Loan.party_id, actor)
 
 
 def visible_loan(session: Session, actor: Actor, loan_id: int) -> Loan:
@@ -230,10 +238,7 @@ def visible_party_by_id(session: Session, actor: Actor, party_id: int) -> Party:
 
 def facility_filter(actor: Actor) -> ColumnElement[bool] | None:
     """A WHERE clause on ``Facility`` limiting rows to visible parties (None = all)."""
-    clause = party_filter(actor)
-    if clause is None:
-        return None
-    return Facility.party_id.in_(sa.select(Party.id).where(clause))
+    return owned_by_visible_party(Facility.party_id, actor)
 
 
 def visible_facility(session: Session, actor: Actor, facility_id: int) -> Facility:
