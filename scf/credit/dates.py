@@ -32,13 +32,6 @@ def completed_years(since: date, as_of: date) -> int:
     return years
 
 
-def completed_months(since: date, as_of: date) -> int:
-    months = (as_of.year - since.year) * 12 + (as_of.month - since.month)
-    if add_months(since, months) > as_of:
-        months -= 1
-    return months
-
-
 def business_days_between(earlier: date, later: date) -> int:
     """Weekdays after ``earlier`` up to and including ``later`` (0 when the same day)."""
     if later <= earlier:

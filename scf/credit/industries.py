@@ -64,10 +64,6 @@ def parse_industry(text: str) -> str:
     raise UnknownIndustry(f"未知行业“{text}” (unknown industry {text!r})")
 
 
-def name_of(code: str) -> str:
-    return INDUSTRIES[code]
-
-
 def debt_ratio_group(code: str) -> str:
     """Which debt-ratio ceiling applies [003 §五(一)1(4)]: 制造类, 批发零售类, 其他."""
     if code == "manufacturing":

@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from scf.credit.money import ZERO, floor_fen, quantize_fen
+from scf.credit.money import FEN, ZERO, floor_fen, quantize_fen
 from scf.graph.exposure import guarantor_capacity
 from scf.graph.network import Network
 from scf.graph.policy import NetworkPolicy
@@ -193,9 +193,8 @@ class _State:
             if members:
                 share = floor_fen(remaining / len(members))
                 leftover = remaining - share * len(members)
-                fen = Decimal("0.01")
                 for i, m in enumerate(members):
-                    extra = fen if leftover > 0 and i < int(leftover / fen) else ZERO
+                    extra = FEN if leftover > 0 and i < int(leftover / FEN) else ZERO
                     previous = out.get(m, (ZERO, "joint_guarantee"))[0]
                     out[m] = (previous + share + extra, "joint_guarantee")
         return out

@@ -164,9 +164,12 @@ def visible_party(session: Session, actor: Actor, uscc: str) -> Party:
     return party
 
 
-def can_view_market(actor: Actor, market_id: int) -> bool:
-    """A market administrator sees only their own market; everyone else sees every market."""
-    return actor.role is not Role.MARKET_ADMINISTRATOR or actor.market_id == market_id
+def can_view_market(actor: Actor, market_id: int | None) -> bool:
+    """A market administrator sees only their own market (and nothing outside any market,
+    ``market_id`` None); everyone else sees every market and the groups inside them."""
+    if actor.role is Role.MARKET_ADMINISTRATOR:
+        return market_id is not None and market_id == actor.market_id
+    return True
 
 
 def visible_market(session: Session, actor: Actor, market_id: int) -> Market:
@@ -216,24 +219,10 @@ def party_by_reference(session: Session, actor: Actor, reference: str) -> Party:
     return party
 
 
-def can_view_market_id(actor: Actor, market_id: int | None) -> bool:
-    """Markets and the groups inside them: a market administrator sees only their own."""
-    if actor.role is Role.MARKET_ADMINISTRATOR:
-        return market_id is not None and market_id == actor.market_id
-    return True
-
-
 # ------------------------------------------------------------------- lending
 # Relationship managers propose facilities, draw and record repayments for the parties
 # they may see; risk officers holding an approval level approve (maker-checker
 # [000 §五]); market administrators and administrators only read what they may see.
-
-
-def visible_party_by_id(session: Session, actor: Actor, party_id: int) -> Party:
-    party = session.get(Party, party_id)
-    if party is None or not can_view_party(session, actor, party_id):
-        raise NotFound(f"未找到主体 (party not found): {party_id}")
-    return party
 
 
 def facility_filter(actor: Actor) -> ColumnElement[bool] | None:

@@ -57,7 +57,3 @@ def load_actor() -> None:
             g.actor, g.auth_method = Actor.of(user), "session"
         else:
             session.clear()
-
-
-def current_actor() -> Actor | None:
-    return g.get("actor")

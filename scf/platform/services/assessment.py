@@ -28,6 +28,7 @@ from scf.credit.explain import RuleResult
 from scf.credit.facts import CoalFacts, FactsError, FirmFacts, PartyType
 from scf.credit.money import MoneyError, to_decimal
 from scf.credit.policy import Policy, load_policy
+from scf.credit.size import classify
 from scf.platform.auth.access import Actor, visible_party
 from scf.platform.errors import ValidationFailed
 from scf.platform.models import FinancialSnapshot, Party, Programme, Relationship
@@ -224,6 +225,14 @@ def facts_of(
         operator_bad_credit_1y=snapshot.controller_bad_credit_1y if individual else None,
         coal=_coal(snapshot),
     )
+
+
+def size_class_of(party: Party, snapshot: FinancialSnapshot | None, as_of: dt.date) -> str | None:
+    """An enterprise's size class on ``as_of`` from its snapshot (None for other kinds or
+    when figures are missing): what a guarantor check needs, without a whole assessment."""
+    if party.kind is not PartyKind.ENTERPRISE:
+        return None
+    return classify(facts_of(party, snapshot, False, None), load_policy(as_of)).size_class
 
 
 def assess_party(

@@ -24,7 +24,7 @@ from scf.credit.guarantees import Guarantor, PersonLink, guarantor_rules
 from scf.credit.policy import Policy
 from scf.platform.models import Facility, FacilityGuarantee, Party, Relationship
 from scf.platform.models.enums import FacilityStatus, GuarantorKind, PartyKind, RelationshipKind
-from scf.platform.services.assessment import ASSESSABLE, assess_loaded_party, latest_snapshot
+from scf.platform.services.assessment import latest_snapshot, size_class_of
 from scf.platform.services.exposure import contingent_liabilities_of, guarantor_capacity_rule_for
 
 # Facilities whose limits count: granted and not ended (a frozen one still binds).
@@ -45,9 +45,7 @@ def guarantor_checks(
 ) -> tuple[list[RuleResult], str | None]:
     """Every rule on one proposed guarantor, each named after it, and its size class."""
     snapshot = latest_snapshot(session, g.guarantor.id, as_of)
-    size = None
-    if g.guarantor.kind in ASSESSABLE:
-        size = assess_loaded_party(session, g.guarantor, as_of).assessment.size_class
+    size = size_class_of(g.guarantor, snapshot, as_of)
     net = None
     if snapshot is not None and snapshot.total_assets is not None:
         net = snapshot.total_assets - (snapshot.total_liabilities or Decimal(0))

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from scf.credit.dates import add_months
 from scf.credit.delinquency import delinquency_class
+from scf.credit.money import ZERO
 from scf.credit.policy import load_policy
 from scf.credit.repayments import (
     Line,
@@ -36,8 +37,6 @@ from scf.platform.models.enums import LoanStatus, ReceiptStatus, RepaymentMethod
 from scf.platform.services import audit
 from scf.platform.services.balances import outstanding_principal
 from scf.platform.services.limit_accounting import lock_facility, write_service
-
-ZERO = Decimal("0")
 
 
 def months_between(start: dt.date, end: dt.date) -> int:

@@ -30,7 +30,7 @@ from scf.graph.exposure import chain_exposure, joint_guarantee_exposure, market_
 from scf.graph.network import Network, node_party_id, party_node
 from scf.platform.auth.access import (
     Actor,
-    can_view_market_id,
+    can_view_market,
     party_by_reference,
     visible_party_ids,
 )
@@ -52,9 +52,9 @@ def _visibility(session: Session, actor: Actor, network: Network) -> Callable[[s
         if party is not None:
             return parties is None or party in parties
         if node.startswith("m:"):
-            return can_view_market_id(actor, int(node[2:]))
+            return can_view_market(actor, int(node[2:]))
         group = network.groups.get(int(node[2:]))
-        return can_view_market_id(actor, None if group is None else group.market_id)
+        return can_view_market(actor, None if group is None else group.market_id)
 
     return visible
 

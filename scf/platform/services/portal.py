@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from scf.credit.delinquency import delinquency_class
+from scf.credit.money import ZERO
 from scf.credit.policy import load_policy
 from scf.platform.auth.access import (
     Actor,
@@ -33,12 +34,14 @@ from scf.platform.auth.access import (
 from scf.platform.errors import ValidationFailed
 from scf.platform.models import Loan, Market, Party, Relationship
 from scf.platform.models.enums import LoanStatus, RelationshipKind
-from scf.platform.services.assessment import assess_loaded_party, check_as_of
+from scf.platform.services.assessment import (
+    PartyAssessment,
+    assess_loaded_parties,
+    check_as_of,
+)
 from scf.platform.services.balances import outstanding_principal
 from scf.platform.services.loan_book import days_past_due
 from scf.platform.services.markets import MarketView, list_markets
-
-ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True)
@@ -128,14 +131,16 @@ def market_merchants(
         query = query.where(clause)
     total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
     parties = session.scalars(query.order_by(Party.name, Party.id).offset(offset).limit(limit))
-    return total, [merchant_status(session, p, as_of) for p in parties]
+    page = list(parties)
+    # the batch path: one policy load, one network build, a few queries for the page
+    results = assess_loaded_parties(session, [(p, None) for p in page], as_of)
+    return total, [merchant_status(p, r) for p, r in zip(page, results, strict=True)]
 
 
-def merchant_status(session: Session, party: Party, as_of: dt.date) -> MerchantStatus:
-    try:
-        found = assess_loaded_party(session, party, as_of).assessment
-    except ValidationFailed as refused:
-        return MerchantStatus(party, None, None, None, None, str(refused))
+def merchant_status(party: Party, result: PartyAssessment | ValidationFailed) -> MerchantStatus:
+    if isinstance(result, ValidationFailed):
+        return MerchantStatus(party, None, None, None, None, str(result))
+    found = result.assessment
     limit = None if found.reference_limit.missing else found.reference_limit.amount
     return MerchantStatus(party, found.decision, found.tier, limit, found.policy_version)
 

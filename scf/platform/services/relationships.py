@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from scf.platform.auth.access import (
     Actor,
-    can_view_market_id,
+    can_view_market,
     party_filter,
     require_role,
     visible_party,
@@ -112,13 +112,13 @@ def create_relationship(
     target_party = market = group = None
     if edge_kind in MARKET_TARGETS or (edge_kind is RelationshipKind.SUPERVISES and target_market):
         market = session.scalar(sa.select(Market).where(Market.code == (target_market or "")))
-        if market is None or not can_view_market_id(actor, market.id):
+        if market is None or not can_view_market(actor, market.id):
             fail("target_market", f"未知市场 (unknown market): {target_market}")
     elif edge_kind in GROUP_TARGETS:
         group = session.scalar(
             sa.select(JointGuaranteeGroup).where(JointGuaranteeGroup.code == (target_group or ""))
         )
-        if group is None or not can_view_market_id(actor, group.market_id):
+        if group is None or not can_view_market(actor, group.market_id):
             fail("target_group", f"未知联保体 (unknown group): {target_group}")
     else:
         target_party = _party(session, actor, target)
@@ -230,11 +230,11 @@ def _visible(session: Session, actor: Actor, rel: Relationship) -> bool:
         seen = session.scalars(sa.select(Party.id).where(Party.id.in_(ends), clause)).all()
         if len(set(seen)) != len(set(ends)):
             return False
-    if rel.target_market_id is not None and not can_view_market_id(actor, rel.target_market_id):
+    if rel.target_market_id is not None and not can_view_market(actor, rel.target_market_id):
         return False
     if rel.target_group_id is not None:
         group = session.get(JointGuaranteeGroup, rel.target_group_id)
-        return group is not None and can_view_market_id(actor, group.market_id)
+        return group is not None and can_view_market(actor, group.market_id)
     return True
 
 
