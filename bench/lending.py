@@ -26,12 +26,12 @@ from sqlalchemy.orm import sessionmaker
 
 from scf.platform.auth.access import Actor
 from scf.platform.db import json_dumps
+from scf.platform.demo.seed_loader import SEED_AS_OF, load_seed
 from scf.platform.errors import Conflict, RuleRefused
 from scf.platform.migrate import upgrade
 from scf.platform.models import Facility
-from scf.platform.services.drawdowns import DrawdownRequest, request_drawdown
-from scf.platform.services.lending_views import facility_view
-from scf.platform.services.seed_loader import SEED_AS_OF, load_seed
+from scf.platform.services.lending.drawdowns import DrawdownRequest, request_drawdown
+from scf.platform.services.lending.queries import facility_view
 
 SEQUENTIAL = 200
 THREADS = 20

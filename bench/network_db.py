@@ -38,7 +38,7 @@ from scf.platform.models import (  # noqa: E402
     Relationship,
     WarehouseReceipt,
 )
-from scf.platform.services.network import load_network_data, network_as_of  # noqa: E402
+from scf.platform.services.network.book import load_network_data, network_as_of  # noqa: E402
 
 START = dt.date(2026, 1, 1)
 

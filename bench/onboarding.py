@@ -32,11 +32,11 @@ import sqlalchemy as sa
 from scf.credit.uscc import ALPHABET, make
 from scf.platform.auth.access import Actor
 from scf.platform.db import Database
+from scf.platform.demo.seed_loader import SEED_AS_OF, load_seed
 from scf.platform.migrate import upgrade
+from scf.platform.services.onboarding.batches import onboard
 from scf.platform.services.onboarding.columns import COLUMNS
 from scf.platform.services.onboarding.report import write_report
-from scf.platform.services.onboarding.service import onboard
-from scf.platform.services.seed_loader import SEED_AS_OF, load_seed
 
 CORE_USCC = "911302838N2PKHWM5A"  # 冀东恒泰钢铁集团有限公司, programme PG01 (seed)
 INDUSTRIES = ("manufacturing", "制造业", "wholesale", "批发业", "retail", "transport")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from scf.platform.services.seed_loader import DEMO_PASSWORD
+from scf.platform.demo.seed_loader import DEMO_PASSWORD
 
 
 def bearer(client: FlaskClient, username: str) -> dict[str, str]:

@@ -121,7 +121,7 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture(scope="session")
 def seeded_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> str:
     """A database holding the demo network, loaded once per backend; tests only read it."""
-    from scf.platform.services.seed_loader import load_seed
+    from scf.platform.demo.seed_loader import load_seed
 
     url = database_url(backend, "seeded", tmp_path_factory.mktemp(f"{backend}-seeded"))
     database = Database(url)

@@ -3,7 +3,7 @@
 The many-row facts are ``NamedTuple``s: immutable like frozen dataclasses, but built
 ten times faster, which matters for half a million relationships.
 
-The platform (``scf.platform.services.network``) reads them from the database; tests
+The platform (``scf.platform.services.network.book``) reads them from the database; tests
 and the benchmark write them by hand. Money is ``Decimal``; ratios are ``Decimal``
 (0.62, not 62). Ids are the database ids of parties, markets, groups, edges and loans.
 """

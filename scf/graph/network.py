@@ -8,7 +8,7 @@ supplies another core is shown as a core enterprise); ``roles`` keeps them all.
 
 Building is the expensive step (seconds for 100,000 firms); the platform caches the
 built ``Network`` and rebuilds it when the data changes (see
-``scf.platform.services.network``). Everything derived here (related-party
+``scf.platform.services.network.book``). Everything derived here (related-party
 components, guarantee components) is computed lazily once per ``Network``.
 """
 

@@ -2,7 +2,7 @@
 guarantees exceed 2 × net assets [003 §七(二)2], and customers or related-party groups
 over their share of the bank's net capital (10% / 15%) [DOMAIN §9].
 
-The figures come from the network service (``scf.platform.services.exposure``), which
+The figures come from the network service (``scf.platform.services.network.exposure``), which
 computes them for the risk desk and the credit checks too: one rule, one place. The
 bank's net capital is this process's setting (``SCF_BANK_NET_CAPITAL``).
 """
@@ -16,7 +16,7 @@ from scf.credit.money import format_yuan, to_decimal
 from scf.jobs.alert_book import Condition, dec, sync_alerts
 from scf.jobs.context import Counts, JobContext
 from scf.platform.models.enums import Severity
-from scf.platform.services.exposure import (
+from scf.platform.services.network.exposure import (
     AdministratorCapacity,
     ConcentrationBreach,
     administrator_capacity_usage,

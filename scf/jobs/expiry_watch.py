@@ -26,7 +26,7 @@ from scf.jobs.alert_book import Condition, dec, sync_alerts
 from scf.jobs.context import Counts, JobContext
 from scf.platform.models import CollateralItem, Facility, InsurancePolicy, Loan, WarehouseReceipt
 from scf.platform.models.enums import FacilityStatus, LoanStatus, Severity
-from scf.platform.services.balances import outstanding_principal_column
+from scf.platform.services.lending.balances import outstanding_principal_column
 
 INSURANCE_RULES = (
     "insurance_outlasts_loan",

@@ -31,7 +31,7 @@ from scf.jobs.queries import latest_prices
 from scf.platform.models import Loan, WarehouseReceipt
 from scf.platform.models.enums import LoanStatus, ReceiptStatus, Severity
 from scf.platform.models.types import Quantity
-from scf.platform.services.balances import outstanding_principal_column
+from scf.platform.services.lending.balances import outstanding_principal_column
 
 MARGIN = "collateral_margin"
 STALE = "collateral_price_stale"

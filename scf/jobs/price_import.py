@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from scf.jobs.context import Counts, JobContext
-from scf.platform.services.prices import RejectedRow, import_prices
+from scf.platform.services.collateral.prices import RejectedRow, import_prices
 
 RULES: tuple[str, ...] = ()
 REQUIRED_COLUMNS = ("commodity", "price_date", "price")

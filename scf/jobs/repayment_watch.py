@@ -25,8 +25,8 @@ from scf.jobs.context import Counts, JobContext
 from scf.platform.models import Instalment, Loan, Party, Relationship
 from scf.platform.models.enums import LoanStatus, RelationshipKind, Severity
 from scf.platform.services import audit
-from scf.platform.services.balances import outstanding_principal
-from scf.platform.services.loan_book import refresh_delinquency
+from scf.platform.services.lending.balances import outstanding_principal
+from scf.platform.services.lending.loan_book import refresh_delinquency
 
 DUE = "instalment_due"
 OVERDUE = "loan_overdue"
@@ -52,7 +52,7 @@ def parties_liable_for_default(
     whose target is the borrower, for this loan or for the borrower at large) and the
     co-members of its joint-guarantee groups (``member_of_group``), valid on ``as_of``.
 
-    The same rule as ``scf.platform.services.exposure.guarantors_and_group_members_of``
+    The same rule as ``scf.platform.services.network.exposure.guarantors_and_group_members_of``
     (a test holds them equal on the demo network), asked here with two indexed queries
     instead of the cached graph: this job updates loans in the same transaction, and
     every such write would make the graph rebuild for the whole book.

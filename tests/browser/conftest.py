@@ -25,8 +25,8 @@ import pytest
 from scf.platform import create_app
 from scf.platform.config import Settings
 from scf.platform.db import Database
+from scf.platform.demo.seed_loader import DEMO_PASSWORD, load_seed
 from scf.platform.migrate import upgrade
-from scf.platform.services.seed_loader import DEMO_PASSWORD, load_seed
 
 CHROMIUM = os.environ.get("SCF_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -69,7 +69,7 @@ def run_monitoring(database: Database, settings: Settings) -> None:
     """Every monitoring job once for the seed's date, so the alert pages have alerts."""
     from scf.jobs.registry import JOBS
     from scf.jobs.runner import run_job
-    from scf.platform.services.seed_loader import SEED_AS_OF
+    from scf.platform.demo.seed_loader import SEED_AS_OF
 
     def clock() -> dt.datetime:
         return dt.datetime.combine(SEED_AS_OF, dt.time(2, 0), dt.UTC)  # 10:00 in Shanghai

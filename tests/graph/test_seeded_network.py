@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from scf.platform.cli import main
-from scf.platform.services.seed_loader import DEMO_PASSWORD
+from scf.platform.demo.seed_loader import DEMO_PASSWORD
 from tests.conftest import make_test_app
 
 AS_OF = "2026-11-20"

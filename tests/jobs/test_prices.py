@@ -16,8 +16,8 @@ from scf.platform.auth.access import Actor
 from scf.platform.errors import Forbidden
 from scf.platform.models import CommodityPrice, User
 from scf.platform.models.enums import Role
-from scf.platform.services.prices import import_prices
-from scf.platform.services.users import token_for
+from scf.platform.services.admin.users import token_for
+from scf.platform.services.collateral.prices import import_prices
 from tests.jobs.conftest import Runner
 from tests.jobs.network import Network
 

@@ -160,7 +160,7 @@ def test_unknown_job_names_the_known_ones(runner: Runner) -> None:
 def test_escalation_reopens_an_acknowledged_alert(net: Network, runner: Runner) -> None:
     from scf.platform.auth.access import Actor
     from scf.platform.models.enums import AlertStatus, Severity
-    from scf.platform.services.alerts import acknowledge_alert
+    from scf.platform.services.monitoring.alerts import acknowledge_alert
 
     defaulted_loan_with_guarantor(net)
     runner.run("repayment_watch", DUE_ON + dt.timedelta(days=30))
@@ -181,7 +181,7 @@ def test_a_condition_still_true_after_manual_resolution_is_raised_again(
     net: Network, runner: Runner
 ) -> None:
     from scf.platform.auth.access import Actor
-    from scf.platform.services.alerts import resolve_alert
+    from scf.platform.services.monitoring.alerts import resolve_alert
 
     defaulted_loan_with_guarantor(net)
     runner.run("repayment_watch", DUE_ON + dt.timedelta(days=10))

@@ -14,9 +14,9 @@ from flask.testing import FlaskClient
 
 from scf.jobs.registry import JOBS
 from scf.jobs.runner import run_job
+from scf.platform.demo.seed_loader import DEMO_PASSWORD, SEED_AS_OF
 from scf.platform.models import Alert, CollateralItem, InsurancePolicy, Loan, Party, User
 from scf.platform.models.enums import AlertStatus, LoanStatus
-from scf.platform.services.seed_loader import DEMO_PASSWORD, SEED_AS_OF
 from tests.conftest import make_test_app
 from tests.jobs.conftest import FixedClock, bound_database, jobs_settings
 
@@ -188,7 +188,7 @@ def test_the_job_and_the_network_agree_on_who_answers_for_a_default(seeded: Any)
     from scf.jobs.repayment_watch import parties_liable_for_default
     from scf.platform.models import Relationship
     from scf.platform.models.enums import RelationshipKind
-    from scf.platform.services.exposure import guarantors_and_group_members_of
+    from scf.platform.services.network.exposure import guarantors_and_group_members_of
 
     session, _ = seeded
     answered = (

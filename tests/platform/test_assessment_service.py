@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 
 from scf.platform.auth.access import Actor
 from scf.platform.db import Database
+from scf.platform.demo.seed_loader import DEFAULT_DATA_DIR, SEED_AS_OF
 from scf.platform.errors import NotFound, ValidationFailed
 from scf.platform.models import Party
 from scf.platform.models.enums import PartyKind, Role
-from scf.platform.services.assessment import assess_party
-from scf.platform.services.seed_loader import DEFAULT_DATA_DIR, SEED_AS_OF
+from scf.platform.services.parties.assessment import assess_party
 
 SYSTEM = Actor.system("test")
 
@@ -139,7 +139,7 @@ def test_a_market_administrator_cannot_assess_a_firm_outside_their_market(
 
 def test_every_seeded_firm_can_be_assessed(seeded: Session) -> None:
     """No seeded snapshot carries a flag, rating or figure the policy refuses."""
-    from scf.platform.services.assessment import ASSESSABLE, assess_loaded_party
+    from scf.platform.services.parties.assessment import ASSESSABLE, assess_loaded_party
 
     for party in seeded.scalars(sa.select(Party).where(Party.kind.in_(list(ASSESSABLE)))):
         assess_loaded_party(seeded, party, SEED_AS_OF)

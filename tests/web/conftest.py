@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from scf.platform.services.seed_loader import DEFAULT_DATA_DIR, DEMO_PASSWORD
+from scf.platform.demo.seed_loader import DEFAULT_DATA_DIR, DEMO_PASSWORD
 from tests.conftest import make_test_app
 
 

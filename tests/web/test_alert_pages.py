@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 
 from scf.jobs.registry import JOBS
 from scf.jobs.runner import run_job
-from scf.platform.services.seed_loader import SEED_AS_OF
+from scf.platform.demo.seed_loader import SEED_AS_OF
 from tests.jobs.conftest import FixedClock, bound_database, jobs_settings
 from tests.web.conftest import csrf_token, log_in, party_name
 

@@ -14,8 +14,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from scf.platform.auth.access import Actor
-from scf.platform.services.seed_loader import DEMO_PASSWORD
-from scf.platform.services.users import reset_password, set_active
+from scf.platform.demo.seed_loader import DEMO_PASSWORD
+from scf.platform.services.admin.users import reset_password, set_active
 from scf.platform.web.auth_pages import safe_next
 from tests.web.conftest import csrf_token, log_in
 

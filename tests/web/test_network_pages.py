@@ -32,10 +32,10 @@ from scf.platform.auth.access import Actor
 from scf.platform.db import Database
 from scf.platform.errors import Forbidden, NotFound, ValidationFailed
 from scf.platform.models import User
-from scf.platform.services.concentrations import concentrations
-from scf.platform.services.market_panels import administrator_guarantees
-from scf.platform.services.party_panels import party_panels
-from scf.platform.services.stress import run_stress_scenario
+from scf.platform.services.markets.panels import administrator_guarantees
+from scf.platform.services.network.concentrations import concentrations
+from scf.platform.services.network.stress import run_stress_scenario
+from scf.platform.services.parties.panels import party_panels
 from tests.web.conftest import csrf_token, log_in, party_name, party_uscc
 
 AS_OF = dt.date(2026, 11, 20)

@@ -19,11 +19,11 @@ from sqlalchemy.orm import Session
 
 from scf.platform.auth.access import Actor
 from scf.platform.db import Database
+from scf.platform.demo.seed_loader import SEED_AS_OF
 from scf.platform.errors import NotFound, ValidationFailed
 from scf.platform.models import Loan, Repayment, User
 from scf.platform.models.types import Money
-from scf.platform.services import portal
-from scf.platform.services.seed_loader import SEED_AS_OF
+from scf.platform.services.markets import portal
 from tests.web.conftest import party_uscc
 
 

@@ -13,7 +13,7 @@ from scf.platform.auth.tokens import issue_token, user_for_token
 from scf.platform.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from scf.platform.models import AuditEntry, Market, Party, User
 from scf.platform.models.enums import MarketKind, MarketStage, PartyKind, Role
-from scf.platform.services import assignments, users
+from scf.platform.services.admin import assignments, users
 
 SYSTEM = Actor.system("test")
 PASSWORD = "a-long-enough-password"

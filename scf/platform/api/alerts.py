@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 
 from scf.platform.api import actor, make_blueprint
 from scf.platform.api.schemas import PartyRefSchema
-from scf.platform.services.alerts import (
+from scf.platform.services.monitoring.alerts import (
     COMMENT_MAX,
     STATUS_FILTERS,
     acknowledge_alert,

@@ -10,7 +10,7 @@ from marshmallow import Schema, fields
 
 from scf.platform.api import make_blueprint
 from scf.platform.api.problems import problem
-from scf.platform.services.users import LoginRefused, authenticate, revoke, token_for
+from scf.platform.services.admin.users import LoginRefused, authenticate, revoke, token_for
 from scf.platform.web_session import db_session
 
 blp = make_blueprint("auth_tokens", "/auth/tokens", "API tokens for integrations")

@@ -37,11 +37,12 @@ from scf.platform.api.lending_schemas import (
     StatusIn,
 )
 from scf.platform.api.schemas import AsOfQuery
-from scf.platform.services import drawdowns as drawdown_service
-from scf.platform.services import facilities as facility_service
-from scf.platform.services import facility_status
-from scf.platform.services import receipts as receipt_service
-from scf.platform.services.lending_views import (
+from scf.platform.services.collateral import receipts as receipt_service
+from scf.platform.services.lending import drawdowns as drawdown_service
+from scf.platform.services.lending import facilities as facility_service
+from scf.platform.services.lending import facility_status
+from scf.platform.services.lending.loan_book import apply_repayment
+from scf.platform.services.lending.queries import (
     drawdown_dict,
     facility_view,
     list_facilities,
@@ -49,7 +50,6 @@ from scf.platform.services.lending_views import (
     repayment_dict,
     summary_dict,
 )
-from scf.platform.services.loan_book import apply_repayment
 from scf.platform.web_session import db_session
 
 blp = make_blueprint(
@@ -344,7 +344,7 @@ class Usage(MethodView):
         from scf.platform.errors import NotFound
         from scf.platform.models import Programme
         from scf.platform.models.enums import Role
-        from scf.platform.services.limit_accounting import programme_usage
+        from scf.platform.services.lending.limits import programme_usage
 
         require_role(actor(), Role.RELATIONSHIP_MANAGER, Role.RISK_OFFICER, Role.ADMIN)
         programme = db_session().get(Programme, programme_id)

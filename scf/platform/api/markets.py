@@ -13,8 +13,8 @@ from flask.views import MethodView
 
 from scf.platform.api import actor, make_blueprint
 from scf.platform.api.schemas import AsOfQuery, LoanLineSchema, MarketSchema, MerchantStatusSchema
-from scf.platform.services import portal
-from scf.platform.services.markets import list_markets
+from scf.platform.services.markets import portal
+from scf.platform.services.markets.queries import list_markets
 from scf.platform.web_session import db_session
 
 blp = make_blueprint("markets", "/markets", "Markets (商圈) and administrators")

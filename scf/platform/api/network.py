@@ -18,12 +18,12 @@ from scf.platform.api.network_schemas import (
     StressSchema,
 )
 from scf.platform.api.schemas import AsOfQuery
-from scf.platform.services.network_views import (
+from scf.platform.services.network.queries import (
     ego_network_view,
     exposure_report,
     guarantee_circles_view,
 )
-from scf.platform.services.stress import run_stress_scenario
+from scf.platform.services.network.stress import run_stress_scenario
 from scf.platform.web_session import db_session
 
 blp = make_blueprint("network", "", "The network (关系网络): exposure, circles, contagion")

@@ -10,8 +10,8 @@ from flask.views import MethodView
 from scf.platform.api import actor, make_blueprint
 from scf.platform.api.schemas import AssessmentQuery, AssessmentSchema, PartyQuery, PartySchema
 from scf.platform.auth.access import visible_party
-from scf.platform.services.assessment import assess_party
-from scf.platform.services.parties import list_parties, roles_of
+from scf.platform.services.parties.assessment import assess_party
+from scf.platform.services.parties.queries import list_parties, roles_of
 from scf.platform.web_session import db_session
 
 blp = make_blueprint("api_parties", "/parties", "Parties of the network (主体)")

@@ -12,7 +12,7 @@ from marshmallow import Schema, fields, validate
 
 from scf.platform.api import actor, make_blueprint
 from scf.platform.errors import ValidationFailed
-from scf.platform.services.prices import import_prices
+from scf.platform.services.collateral.prices import import_prices
 from scf.platform.web_session import db_session
 
 blp = make_blueprint("prices", "/prices", "Commodity prices (商品价格) for mark-to-market")

@@ -10,7 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from scf.credit.pricing import FACTORS
 from scf.platform.api import actor, make_blueprint
-from scf.platform.services.pricing import formula_quote, party_quote
+from scf.platform.services.lending.pricing import formula_quote, party_quote
 from scf.platform.web_session import db_session
 
 blp = make_blueprint("pricing", "/pricing", "Loan pricing (贷款定价) [000 第8篇]")

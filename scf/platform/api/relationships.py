@@ -14,7 +14,7 @@ from scf.platform.api.network_schemas import (
     RelationshipOut,
     RelationshipQuery,
 )
-from scf.platform.services.relationships import (
+from scf.platform.services.network.relationships import (
     create_relationship,
     delete_relationship,
     get_relationship,

@@ -20,7 +20,7 @@ def branches() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def list_branches_command(as_json: bool) -> None:
     """List branches with their numbers of users and parties."""
-    from scf.platform.services.assignments import list_branches
+    from scf.platform.services.admin.assignments import list_branches
 
     with app_session() as session:
         rows = [
@@ -38,7 +38,7 @@ def list_branches_command(as_json: bool) -> None:
 @click.argument("name")
 def create_branch_command(name: str) -> None:
     """Create the branch NAME."""
-    from scf.platform.services.assignments import create_branch
+    from scf.platform.services.admin.assignments import create_branch
 
     with app_session() as session:
         create_branch(session, CLI, name)
@@ -51,7 +51,7 @@ def create_branch_command(name: str) -> None:
 @click.argument("new_name")
 def rename_branch_command(old_name: str, new_name: str) -> None:
     """Rename the branch OLD_NAME to NEW_NAME."""
-    from scf.platform.services.assignments import rename_branch
+    from scf.platform.services.admin.assignments import rename_branch
 
     with app_session() as session:
         rename_branch(session, CLI, old_name, new_name)
@@ -67,7 +67,7 @@ def assign_command(uscc: str, manager: str | None, branch: str | None) -> None:
     """Assign a party to a relationship manager and/or a branch; an option left out
     keeps the current value."""
     from scf.platform.auth.access import visible_party
-    from scf.platform.services.assignments import assign_party, party_assignment
+    from scf.platform.services.admin.assignments import assign_party, party_assignment
 
     with app_session() as session:
         current = party_assignment(session, visible_party(session, CLI, uscc))

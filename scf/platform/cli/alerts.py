@@ -8,7 +8,7 @@ import click
 
 from scf.platform.auth.access import Actor
 from scf.platform.cli import app_session
-from scf.platform.services.alerts import STATUS_FILTERS
+from scf.platform.services.monitoring.alerts import STATUS_FILTERS
 
 
 @click.group()
@@ -36,7 +36,7 @@ def list_command(
     as_json: bool,
 ) -> None:
     """List alerts, most severe and most recent first."""
-    from scf.platform.services.alerts import list_alerts
+    from scf.platform.services.monitoring.alerts import list_alerts
 
     with app_session() as session:
         total, views = list_alerts(
@@ -64,7 +64,7 @@ def list_command(
 
 
 def _act(action: str, alert_id: int, comment: str | None) -> None:
-    from scf.platform.services.alerts import acknowledge_alert, resolve_alert
+    from scf.platform.services.monitoring.alerts import acknowledge_alert, resolve_alert
 
     function = acknowledge_alert if action == "acknowledge" else resolve_alert
     with app_session() as session:

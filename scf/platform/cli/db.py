@@ -42,7 +42,7 @@ def upgrade() -> None:
 )
 def seed(data_dir: Path | None) -> None:
     """Load the demo network. Idempotent: a second run changes nothing."""
-    from scf.platform.services.seed_loader import DEFAULT_DATA_DIR, load_seed
+    from scf.platform.demo.seed_loader import DEFAULT_DATA_DIR, load_seed
 
     with app_session() as session:
         counts = load_seed(session, data_dir or DEFAULT_DATA_DIR)

@@ -27,8 +27,8 @@ def _serve(app: object, host: str, port: int) -> None:
 def demo(host: str, port: int) -> None:
     """Upgrade the embedded database, load the demo network, run the morning's monitoring
     jobs once (as the scheduler would) and serve it."""
+    from scf.platform.demo.seed_loader import DEFAULT_DATA_DIR, DEMO_PASSWORD, load_seed
     from scf.platform.migrate import upgrade
-    from scf.platform.services.seed_loader import DEFAULT_DATA_DIR, DEMO_PASSWORD, load_seed
 
     app = make_app(demo=True, serving=True)
     db = app.extensions["scf_db"]
@@ -68,9 +68,9 @@ def _run_monitoring_once(app: object) -> int:
 
     from scf.jobs.registry import JOBS
     from scf.jobs.runner import run_job
+    from scf.platform.demo.seed_loader import SEED_AS_OF
     from scf.platform.models import Alert, JobRun
     from scf.platform.models.enums import AlertStatus
-    from scf.platform.services.seed_loader import SEED_AS_OF
 
     database = app.extensions["scf_db"]  # type: ignore[attr-defined]
     settings = app.extensions["scf_settings"]  # type: ignore[attr-defined]

@@ -30,7 +30,7 @@ def facilities_command(
     status: str | None, product: str | None, party: str | None, as_json: bool
 ) -> None:
     """List facilities with limit, used and available."""
-    from scf.platform.services.lending_views import list_facilities, summary_dict
+    from scf.platform.services.lending.queries import list_facilities, summary_dict
 
     with app_session() as session:
         total, rows = list_facilities(
@@ -67,7 +67,7 @@ def _yuan(text: object) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def facility_command(facility_id: int, as_of: str | None, as_json: bool) -> None:
     """One facility: limit accounting and each candidate of availability."""
-    from scf.platform.services.lending_views import facility_view
+    from scf.platform.services.lending.queries import facility_view
 
     with app_session() as session:
         view = facility_view(session, Actor.system("cli"), facility_id, _date(as_of))
@@ -94,8 +94,8 @@ def facility_command(facility_id: int, as_of: str | None, as_json: bool) -> None
 @click.option("--as-of", help="YYYY-MM-DD (today).")
 def refresh_command(as_of: str | None) -> None:
     """Days past due and delinquency class of every active loan; expire ended facilities."""
-    from scf.platform.services.facility_status import expire_facilities
-    from scf.platform.services.loan_book import refresh_loan_book
+    from scf.platform.services.lending.facility_status import expire_facilities
+    from scf.platform.services.lending.loan_book import refresh_loan_book
 
     on = _date(as_of)
     with app_session() as session:
@@ -112,9 +112,9 @@ def reconcile_command(as_json: bool) -> None:
     import sqlalchemy as sa
 
     from scf.platform.models import Facility, Loan, WarehouseReceipt
-    from scf.platform.services.limit_accounting import reconcile_facility
-    from scf.platform.services.loan_book import reconcile_loan
-    from scf.platform.services.receipts import reconcile_receipt
+    from scf.platform.services.collateral.receipts import reconcile_receipt
+    from scf.platform.services.lending.limits import reconcile_facility
+    from scf.platform.services.lending.loan_book import reconcile_loan
 
     with app_session() as session:
         problems = [
@@ -145,7 +145,7 @@ def reconcile_command(as_json: bool) -> None:
 @click.argument("level")
 def authority_command(username: str, level: str) -> None:
     """Give a risk officer an approval LEVEL (see authority.yaml), or 'none' to take it away."""
-    from scf.platform.services.facility_status import set_approval_level
+    from scf.platform.services.lending.facility_status import set_approval_level
 
     with app_session() as session:
         set_approval_level(

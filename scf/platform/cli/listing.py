@@ -8,7 +8,7 @@ import click
 
 from scf.platform.auth.access import Actor
 from scf.platform.cli import app_session
-from scf.platform.services.parties import ROLES
+from scf.platform.services.parties.queries import ROLES
 
 
 @click.group()
@@ -22,7 +22,7 @@ def parties() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def list_parties_command(role: str | None, text: str | None, as_json: bool) -> None:
     """List parties, optionally by role and text."""
-    from scf.platform.services.parties import list_parties
+    from scf.platform.services.parties.queries import list_parties
 
     with app_session() as session:
         total, views = list_parties(session, Actor.system("cli"), role=role, q=text)
@@ -44,7 +44,7 @@ def markets() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def list_markets_command(as_json: bool) -> None:
     """List markets with their stage and administrator."""
-    from scf.platform.services.markets import list_markets
+    from scf.platform.services.markets.queries import list_markets
 
     with app_session() as session:
         rows = [m.to_dict() for m in list_markets(session, Actor.system("cli"))]

@@ -45,7 +45,7 @@ def network() -> None:
 @JSON
 def circles_command(as_of: dt.datetime | None, min_size: int, as_json: bool) -> None:
     """List guarantee circles (担保圈) with their cycles, motifs and policy breaches."""
-    from scf.platform.services.network_views import guarantee_circles_view
+    from scf.platform.services.network.queries import guarantee_circles_view
 
     with app_session() as session:
         rows = guarantee_circles_view(session, Actor.system("cli"), _date(as_of), min_size=min_size)
@@ -71,7 +71,7 @@ def circles_command(as_of: dt.datetime | None, min_size: int, as_json: bool) -> 
 @JSON
 def exposure_command(uscc: str, as_of: dt.datetime | None, as_json: bool) -> None:
     """Exposure of a party: own, related-party group, joint-guarantee groups, chain, market."""
-    from scf.platform.services.network_views import exposure_report
+    from scf.platform.services.network.queries import exposure_report
 
     with app_session() as session:
         report = exposure_report(session, Actor.system("cli"), uscc, _date(as_of))
@@ -117,7 +117,7 @@ def stress_command(
     defaults: tuple[str, ...], shocks: tuple[str, ...], as_of: dt.datetime | None, as_json: bool
 ) -> None:
     """Contagion stress test: who defaults round by round, and the loss."""
-    from scf.platform.services.stress import parse_shock, run_stress_scenario
+    from scf.platform.services.network.stress import parse_shock, run_stress_scenario
 
     parsed = dict(parse_shock(s, f"--shock {s}") for s in shocks)
     with app_session() as session:

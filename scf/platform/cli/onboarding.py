@@ -97,8 +97,8 @@ def load(
     as_json: bool,
 ) -> None:
     """Load FILE for a core enterprise (--core) or a market (--market)."""
+    from scf.platform.services.onboarding.batches import onboard as run
     from scf.platform.services.onboarding.report import write_report
-    from scf.platform.services.onboarding.service import onboard as run
 
     report_format = _report_format(report_path)
     data = file.read_bytes()

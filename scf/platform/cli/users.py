@@ -40,7 +40,7 @@ def create(
     username: str, role: str, market: str | None, branch: str | None, display_name: str | None
 ) -> None:
     """Create a user; the password is read from standard input (one line)."""
-    from scf.platform.services.users import create_user
+    from scf.platform.services.admin.users import create_user
 
     password = read_password()
     with app_session() as session:
@@ -62,7 +62,7 @@ def create(
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def list_command(as_json: bool) -> None:
     """List users with role, market, branch and whether they are active."""
-    from scf.platform.services.users import list_users, user_record
+    from scf.platform.services.admin.users import list_users, user_record
 
     with app_session() as session:
         rows = [user_record(session, u) for u in list_users(session, CLI)]
@@ -84,7 +84,7 @@ def list_command(as_json: bool) -> None:
 @click.option("--market", help="Market id or code, when the new role is market_administrator.")
 def set_role(username: str, role: str, market: str | None) -> None:
     """Give USERNAME another role."""
-    from scf.platform.services.users import change_role
+    from scf.platform.services.admin.users import change_role
 
     with app_session() as session:
         change_role(session, CLI, username, role, market_code=market)
@@ -97,7 +97,7 @@ def set_role(username: str, role: str, market: str | None) -> None:
 @click.option("--market", required=True, help="Market id or code.")
 def assign_market_command(username: str, market: str) -> None:
     """Tie the market administrator USERNAME to a market (they see only that one)."""
-    from scf.platform.services.users import assign_market
+    from scf.platform.services.admin.users import assign_market
 
     with app_session() as session:
         assign_market(session, CLI, username, market)
@@ -110,7 +110,7 @@ def assign_market_command(username: str, market: str) -> None:
 @click.option("--branch", help="Branch name; omit to take the user out of any branch.")
 def set_branch(username: str, branch: str | None) -> None:
     """Put USERNAME in a branch (a relationship manager sees their branch's parties)."""
-    from scf.platform.services.users import assign_branch
+    from scf.platform.services.admin.users import assign_branch
 
     with app_session() as session:
         assign_branch(session, CLI, username, branch)
@@ -122,7 +122,7 @@ def set_branch(username: str, branch: str | None) -> None:
 @click.argument("username")
 def deactivate(username: str) -> None:
     """Stop USERNAME from logging in; their sessions and API tokens stop working."""
-    from scf.platform.services.users import set_active
+    from scf.platform.services.admin.users import set_active
 
     with app_session() as session:
         set_active(session, CLI, username, False)
@@ -134,7 +134,7 @@ def deactivate(username: str) -> None:
 @click.argument("username")
 def activate(username: str) -> None:
     """Let USERNAME log in again (also clears a lockout)."""
-    from scf.platform.services.users import set_active
+    from scf.platform.services.admin.users import set_active
 
     with app_session() as session:
         set_active(session, CLI, username, True)
@@ -147,7 +147,7 @@ def activate(username: str) -> None:
 def reset_password_command(username: str) -> None:
     """Set USERNAME's password from standard input; unlocks the account, ends its
     sessions and revokes its API tokens."""
-    from scf.platform.services.users import reset_password
+    from scf.platform.services.admin.users import reset_password
 
     password = read_password()
     with app_session() as session:

@@ -99,7 +99,7 @@ class WarehouseReceipt(Timestamps, Base):
 
 class ReceiptRelease(Base):
     """Goods taken out of a warehouse receipt (出库): the receipt's ``released_quantity`` is
-    the sum of these, and ``scf.platform.services.receipts.reconcile_receipt`` proves it."""
+    the sum of these, and ``scf.platform.services.collateral.receipts.reconcile_receipt`` proves it."""
 
     __tablename__ = "receipt_releases"
     id: Mapped[int] = mapped_column(primary_key=True)

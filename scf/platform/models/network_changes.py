@@ -1,6 +1,6 @@
 """The network's change log: how every process learns that its cached graph is stale.
 
-Building the network of 100,000 firms takes seconds, so ``scf.platform.services.network``
+Building the network of 100,000 firms takes seconds, so ``scf.platform.services.network.book``
 caches the built graph per process. Any flush that adds, changes or deletes a row the
 graph is made of (parties, snapshots, relationships, markets, groups, programmes,
 facilities, loans, repayments, receivables, warehouse receipts, prices) appends one

@@ -19,8 +19,9 @@ from scf.platform.auth.access import require_role, visible_party
 from scf.platform.errors import ScfError
 from scf.platform.models import Branch, Market
 from scf.platform.models.enums import Role
-from scf.platform.services import assignments, audit, users
-from scf.platform.services.parties import list_parties
+from scf.platform.services import audit
+from scf.platform.services.admin import assignments, users
+from scf.platform.services.parties.queries import list_parties
 from scf.platform.web.pages import page_arg, with_total
 from scf.platform.web_session import db_session
 

@@ -24,7 +24,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from scf.platform.auth.identity import start_session
-from scf.platform.services.users import LoginRefused, authenticate
+from scf.platform.services.admin.users import LoginRefused, authenticate
 from scf.platform.web_session import db_session
 
 bp = Blueprint("auth", __name__)

@@ -12,8 +12,8 @@ from typing import Any
 from flask import Blueprint, g, redirect, render_template, url_for
 
 from scf.platform.models.enums import Role
-from scf.platform.services.markets import list_markets
-from scf.platform.services.parties import list_parties
+from scf.platform.services.markets.queries import list_markets
+from scf.platform.services.parties.queries import list_parties
 from scf.platform.web_session import db_session
 
 bp = Blueprint("home", __name__)

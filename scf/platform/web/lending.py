@@ -19,10 +19,10 @@ from scf.credit.money import MoneyError, money, to_decimal
 from scf.platform.auth.access import require_lender
 from scf.platform.errors import RuleRefused, ScfError, ValidationFailed
 from scf.platform.models.enums import FacilityStatus, GuarantorKind, Product, RepaymentMethod
-from scf.platform.services import drawdowns as drawdown_service
-from scf.platform.services import facilities as facility_service
-from scf.platform.services.lending_views import facility_view, list_facilities, loan_view
-from scf.platform.services.loan_book import apply_repayment
+from scf.platform.services.lending import drawdowns as drawdown_service
+from scf.platform.services.lending import facilities as facility_service
+from scf.platform.services.lending.loan_book import apply_repayment
+from scf.platform.services.lending.queries import facility_view, list_facilities, loan_view
 from scf.platform.web_session import db_session
 
 bp = Blueprint("lending", __name__, url_prefix="/lending")

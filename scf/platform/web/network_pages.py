@@ -19,12 +19,12 @@ from flask import Blueprint, g, render_template, request
 from scf.graph.data import EDGE_KINDS
 from scf.platform.auth.access import party_by_reference, require_bank_staff
 from scf.platform.errors import NotFound, ValidationFailed
-from scf.platform.services.assessment import PartyAssessment, assess_party
-from scf.platform.services.network_entries import network_entries
-from scf.platform.services.network_views import RADIUS_MAX
-from scf.platform.services.parties import list_parties
-from scf.platform.services.party_panels import party_panels
-from scf.platform.services.stress import run_stress_scenario
+from scf.platform.services.network.entries import network_entries
+from scf.platform.services.network.queries import RADIUS_MAX
+from scf.platform.services.network.stress import run_stress_scenario
+from scf.platform.services.parties.assessment import PartyAssessment, assess_party
+from scf.platform.services.parties.panels import party_panels
+from scf.platform.services.parties.queries import list_parties
 from scf.platform.web.pages import as_of_arg
 from scf.platform.web_session import db_session
 

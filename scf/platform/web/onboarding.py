@@ -37,6 +37,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from scf.credit.industries import INDUSTRIES
 from scf.platform.auth.access import Actor, visible_batch
 from scf.platform.errors import ScfError, ValidationFailed
+from scf.platform.services.onboarding.batches import list_batches, onboard, onboarding_targets
 from scf.platform.services.onboarding.columns import (
     COLUMNS,
     single_row_file,
@@ -44,7 +45,6 @@ from scf.platform.services.onboarding.columns import (
     template_xlsx,
 )
 from scf.platform.services.onboarding.report import STATUSES, write_report
-from scf.platform.services.onboarding.service import list_batches, onboard, onboarding_targets
 from scf.platform.web_session import database, db_session
 
 bp = Blueprint("onboarding", __name__, url_prefix="/onboarding")

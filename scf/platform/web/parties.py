@@ -13,10 +13,10 @@ from typing import Any
 from flask import Blueprint, g, render_template, request
 
 from scf.platform.errors import ValidationFailed
-from scf.platform.services.assessment import PartyAssessment, assess_party
-from scf.platform.services.parties import ROLES, list_parties
-from scf.platform.services.party_panels import party_panels
-from scf.platform.services.party_profile import party_profile
+from scf.platform.services.parties.assessment import PartyAssessment, assess_party
+from scf.platform.services.parties.panels import party_panels
+from scf.platform.services.parties.profile import party_profile
+from scf.platform.services.parties.queries import ROLES, list_parties
 from scf.platform.web.pages import as_of_arg, page_arg, with_total
 from scf.platform.web_session import db_session
 

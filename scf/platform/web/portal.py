@@ -13,9 +13,9 @@ from flask import Blueprint, abort, g, redirect, render_template, url_for
 
 from scf.platform.auth.access import require_bank_staff
 from scf.platform.models.enums import Role
-from scf.platform.services import portal
-from scf.platform.services.market_panels import administrator_guarantees, market_alerts
-from scf.platform.services.markets import list_markets
+from scf.platform.services.markets import portal
+from scf.platform.services.markets.panels import administrator_guarantees, market_alerts
+from scf.platform.services.markets.queries import list_markets
 from scf.platform.web.pages import as_of_arg, page_arg, with_total
 from scf.platform.web_session import db_session
 

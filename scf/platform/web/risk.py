@@ -15,13 +15,13 @@ from typing import Any
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 
+from scf.jobs.status import job_status
 from scf.platform.auth.access import require_role
 from scf.platform.errors import ScfError
 from scf.platform.models.enums import Role, Severity
-from scf.platform.services import alerts as alert_service
-from scf.platform.services.concentrations import concentrations
-from scf.platform.services.job_status import job_status
-from scf.platform.services.policy import policy_families, policy_in_force
+from scf.platform.services.admin.policy import policy_families, policy_in_force
+from scf.platform.services.monitoring import alerts as alert_service
+from scf.platform.services.network.concentrations import concentrations
 from scf.platform.web.pages import as_of_arg, page_arg, with_total
 from scf.platform.web_session import database, db_session
 

@@ -8,7 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from scf.platform.services.users import token_for
+from scf.platform.services.admin.users import token_for
 from tests.platform.lending.world import World, build_world
 
 

@@ -25,8 +25,8 @@ from scf.platform.db import create_db_engine, json_dumps
 from scf.platform.errors import Conflict, RuleRefused
 from scf.platform.migrate import upgrade
 from scf.platform.models import Facility, Loan
-from scf.platform.services.drawdowns import DrawdownRequest, request_drawdown
-from scf.platform.services.limit_accounting import facility_position, programme_usage
+from scf.platform.services.lending.drawdowns import DrawdownRequest, request_drawdown
+from scf.platform.services.lending.limits import facility_position, programme_usage
 from tests.conftest import database_url
 from tests.platform.lending.world import World, build_world, uscc
 
@@ -196,7 +196,7 @@ def test_on_sqlite_concurrent_drawdowns_are_serialised_or_refused_as_busy(
 
 
 def test_a_writer_sqlite_refuses_at_once_gets_a_retryable_conflict(db_session: Session) -> None:
-    from scf.platform.services.limit_accounting import write_service
+    from scf.platform.services.lending.limits import write_service
 
     @write_service
     def deadlocked(session: Session, actor: Actor) -> None:

@@ -12,9 +12,13 @@ import sqlalchemy as sa
 from scf.platform.errors import Forbidden, RuleRefused, ValidationFailed
 from scf.platform.models import Drawdown, Facility, Loan, Receivable
 from scf.platform.models.enums import FacilityStatus, LoanStatus, ReceiptStatus
-from scf.platform.services import limit_accounting
-from scf.platform.services.drawdowns import DrawdownRequest, cancel_drawdown, request_drawdown
-from scf.platform.services.limit_accounting import facility_position, programme_usage
+from scf.platform.services.lending import limits as limit_accounting
+from scf.platform.services.lending.drawdowns import (
+    DrawdownRequest,
+    cancel_drawdown,
+    request_drawdown,
+)
+from scf.platform.services.lending.limits import facility_position, programme_usage
 from tests.platform.lending.world import World
 
 D = Decimal

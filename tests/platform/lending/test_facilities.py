@@ -11,13 +11,13 @@ import sqlalchemy as sa
 from scf.platform.errors import Conflict, Forbidden, NotFound, RuleRefused, ValidationFailed
 from scf.platform.models import Approval, AuditEntry
 from scf.platform.models.enums import CollateralKind, FacilityStatus, Role
-from scf.platform.services.facilities import (
+from scf.platform.services.lending.facilities import (
     approve_facility,
     propose_limit_change,
     resubmit_facility,
     send_back_facility,
 )
-from scf.platform.services.facility_status import set_facility_status
+from scf.platform.services.lending.facility_status import set_facility_status
 from tests.platform.lending.world import AS_OF, World
 
 D = Decimal
@@ -326,7 +326,7 @@ def test_market_programme_membership_is_by_the_market_edge(world: World) -> None
 
     from scf.platform.models import Programme, Relationship
     from scf.platform.models.enums import ProgrammeKind, RelationshipKind
-    from scf.platform.services.granting import in_programme
+    from scf.platform.services.lending.granting import in_programme
 
     assert world.market is not None
     market_programme = Programme(

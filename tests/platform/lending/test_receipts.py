@@ -16,9 +16,7 @@ import sqlalchemy as sa
 from scf.platform.errors import RuleRefused
 from scf.platform.models import Loan, WarehouseReceipt
 from scf.platform.models.enums import ReceiptStatus
-from scf.platform.services.drawdowns import DrawdownRequest, request_drawdown
-from scf.platform.services.loan_book import apply_repayment
-from scf.platform.services.receipts import (
+from scf.platform.services.collateral.receipts import (
     cancel_receipt,
     issue_receipt,
     pay_margin,
@@ -27,6 +25,8 @@ from scf.platform.services.receipts import (
     release_goods,
     split_receipt,
 )
+from scf.platform.services.lending.drawdowns import DrawdownRequest, request_drawdown
+from scf.platform.services.lending.loan_book import apply_repayment
 from tests.platform.lending.world import World
 
 D = Decimal

@@ -18,9 +18,9 @@ import sqlalchemy as sa
 from scf.platform.errors import Conflict, Forbidden, RuleRefused, ValidationFailed
 from scf.platform.models import AuditEntry, Facility, Loan, Repayment
 from scf.platform.models.enums import LoanStatus
-from scf.platform.services.drawdowns import DrawdownRequest, request_drawdown
-from scf.platform.services.limit_accounting import facility_position, reconcile_facility
-from scf.platform.services.loan_book import (
+from scf.platform.services.lending.drawdowns import DrawdownRequest, request_drawdown
+from scf.platform.services.lending.limits import facility_position, reconcile_facility
+from scf.platform.services.lending.loan_book import (
     apply_repayment,
     loan_payoff,
     reconcile_loan,

@@ -42,7 +42,7 @@ from scf.platform.models.enums import (
     RelationshipKind,
     Role,
 )
-from scf.platform.services.facilities import Proposal, approve_facility, propose_facility
+from scf.platform.services.lending.facilities import Proposal, approve_facility, propose_facility
 
 D = Decimal
 AS_OF = dt.date(2026, 11, 2)  # a Monday

@@ -286,7 +286,7 @@ def load(
     **options: Any,
 ) -> Any:
     """Load a file as of 2026-11-20, for the test core enterprise unless a market is given."""
-    from scf.platform.services.onboarding.service import onboard
+    from scf.platform.services.onboarding.batches import onboard
 
     target: dict[str, Any] = {"market": market} if market is not None else {"core": CORE_USCC}
     return onboard(

@@ -10,11 +10,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from scf.platform.db import Database
+from scf.platform.demo.seed_loader import SEED_AS_OF
 from scf.platform.errors import ValidationFailed
 from scf.platform.models import Party
 from scf.platform.models.enums import PartyKind
-from scf.platform.services.assessment import assess_loaded_parties, assess_loaded_party
-from scf.platform.services.seed_loader import SEED_AS_OF
+from scf.platform.services.parties.assessment import assess_loaded_parties, assess_loaded_party
 
 
 @pytest.fixture()

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from scf.platform.models import AuditEntry, FinancialSnapshot, Party, Relationship
 from scf.platform.models.enums import PartyKind, RelationshipKind
-from scf.platform.services.onboarding.service import onboard
+from scf.platform.services.onboarding.batches import onboard
 from tests.platform.onboarding.support import (
     AS_OF,
     CORE_USCC,

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from scf.platform.errors import Forbidden, NotFound, ValidationFailed
 from scf.platform.models import Party
-from scf.platform.services.onboarding import service
+from scf.platform.services.onboarding import batches as service
 from tests.platform.onboarding.support import (
     CORE_USCC,
     DEALER_B,

@@ -284,7 +284,7 @@ def test_a_crash_mid_upload_rolls_the_whole_file_back(
     client: FlaskClient, db_session: Session, network: Network, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The worker has inserted the firms when the assessment breaks: nothing stays."""
-    from scf.platform.services.onboarding import service
+    from scf.platform.services.onboarding import batches as service
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("injected failure after the upsert")

@@ -14,7 +14,7 @@ import io
 from decimal import Decimal
 from typing import Any
 
-from scf.platform.services.assessment import PartyAssessment
+from scf.platform.services.parties.assessment import PartyAssessment
 
 STATUSES = {
     "created": "新建",

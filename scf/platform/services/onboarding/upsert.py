@@ -28,7 +28,7 @@ from scf.platform.models import FinancialSnapshot, Market, Party, Programme, Rel
 from scf.platform.models.enums import PartyKind, RelationshipKind, Role
 from scf.platform.models.types import utcnow
 from scf.platform.services import audit
-from scf.platform.services.assessment import ASSESSABLE, chunked, latest_snapshots
+from scf.platform.services.parties.assessment import ASSESSABLE, chunked, latest_snapshots
 
 # Snapshot figures a file states, and those it never touches (kept from the last snapshot).
 FILE_FIGURES = (

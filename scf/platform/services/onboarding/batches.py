@@ -35,12 +35,12 @@ from scf.platform.errors import NotFound, ValidationFailed
 from scf.platform.models import Market, OnboardingBatch, Party, Programme, Relationship
 from scf.platform.models.enums import ProgrammeKind, RelationshipKind, Role
 from scf.platform.models.types import utcnow
-from scf.platform.services.assessment import assess_loaded_parties, check_as_of
 from scf.platform.services.onboarding.columns import HeaderMap
 from scf.platform.services.onboarding.reading import ParsedFile, RawRow, read_file
 from scf.platform.services.onboarding.report import add_assessment, counts, report_line
 from scf.platform.services.onboarding.rows import RowSchema, cell_name, row_errors
 from scf.platform.services.onboarding.upsert import Anchor, existing_parties, refusals, upsert
+from scf.platform.services.parties.assessment import assess_loaded_parties, check_as_of
 
 Progress = Callable[[str, int, int], None]
 ASSESS_CHUNK = 500

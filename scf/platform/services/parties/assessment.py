@@ -33,7 +33,7 @@ from scf.platform.auth.access import Actor, visible_party
 from scf.platform.errors import ValidationFailed
 from scf.platform.models import FinancialSnapshot, Party, Programme, Relationship
 from scf.platform.models.enums import PartyKind, ProgrammeKind, RelationshipKind
-from scf.platform.services.exposure import borrower_rules_for, borrower_rules_of_many
+from scf.platform.services.network.exposure import borrower_rules_for, borrower_rules_of_many
 
 ASSESSABLE: dict[PartyKind, PartyType] = {
     PartyKind.ENTERPRISE: "enterprise",

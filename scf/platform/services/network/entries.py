@@ -24,8 +24,8 @@ from scf.graph.exposure import chain_exposure, market_exposure, related_party_gr
 from scf.graph.network import Network
 from scf.platform.auth.access import Actor, require_bank_staff, visible_party_ids
 from scf.platform.models import Party
-from scf.platform.services.network import bank_net_capital, network_as_of, network_policy
-from scf.platform.services.network_views import guarantee_circles_view
+from scf.platform.services.network.book import bank_net_capital, network_as_of, network_policy
+from scf.platform.services.network.queries import guarantee_circles_view
 
 # Edge types of each entry view: what the picture is about.
 CHAIN_TYPES = (d.SUPPLIES_TO, d.DISTRIBUTES_FOR, d.BUYBACK_FOR, d.GUARANTEES)

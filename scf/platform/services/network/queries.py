@@ -37,8 +37,8 @@ from scf.platform.auth.access import (
 from scf.platform.errors import ValidationFailed
 from scf.platform.models import Alert
 from scf.platform.models.enums import AlertStatus
-from scf.platform.services.exposure import related_party_group_for
-from scf.platform.services.network import network_as_of, network_policy
+from scf.platform.services.network.book import network_as_of, network_policy
+from scf.platform.services.network.exposure import related_party_group_for
 
 RADIUS_MAX = 3
 MAX_NODES = 300

@@ -22,7 +22,7 @@ from scf.platform.models import (
     Programme,
 )
 from scf.platform.models.enums import GuarantorKind, Product, RepaymentMethod
-from scf.platform.services.granting import FacilityTerms, GuaranteeTerms
+from scf.platform.services.lending.granting import FacilityTerms, GuaranteeTerms
 
 
 def positive(amount: Decimal, field: str = "amount") -> Decimal:

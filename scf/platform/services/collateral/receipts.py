@@ -47,10 +47,10 @@ from scf.platform.models.enums import (
     ReleaseBasis,
 )
 from scf.platform.services import audit
-from scf.platform.services.balances import outstanding_principal
-from scf.platform.services.granting import refuse
-from scf.platform.services.limit_accounting import money_sum, write_service
-from scf.platform.services.pledged_collateral import latest_price, receipt_position
+from scf.platform.services.collateral.pledged import latest_price, receipt_position
+from scf.platform.services.lending.balances import outstanding_principal
+from scf.platform.services.lending.granting import refuse
+from scf.platform.services.lending.limits import money_sum, write_service
 
 LIVE = (ReceiptStatus.ISSUED, ReceiptStatus.PLEDGED)
 
@@ -264,7 +264,7 @@ def release_goods(
     if receipt.pledged_loan_id is not None:
         loan = session.get(Loan, receipt.pledged_loan_id)
         if loan is not None:
-            from scf.platform.services.limit_accounting import lock_facility
+            from scf.platform.services.lending.limits import lock_facility
 
             lock_facility(session, loan.facility_id)
     allowance = release_allowance(session, receipt, on)

@@ -38,10 +38,10 @@ from scf.platform.models import (
     WarehouseReceipt,
 )
 from scf.platform.models.enums import ReceiptStatus
-from scf.platform.services.limit_accounting import facility_position
-from scf.platform.services.network import network_as_of
-from scf.platform.services.network_views import exposure_report
-from scf.platform.services.pledged_collateral import receipt_position
+from scf.platform.services.collateral.pledged import receipt_position
+from scf.platform.services.lending.limits import facility_position
+from scf.platform.services.network.book import network_as_of
+from scf.platform.services.network.queries import exposure_report
 
 LIVE_RECEIPTS = (ReceiptStatus.ISSUED, ReceiptStatus.PLEDGED)
 

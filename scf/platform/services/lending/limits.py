@@ -47,8 +47,8 @@ from scf.platform.errors import Conflict
 from scf.platform.models import Drawdown, Facility, Loan, Programme
 from scf.platform.models.enums import DrawdownStatus, LoanStatus
 from scf.platform.models.types import Money
-from scf.platform.services.balances import repaid_principal_of_row_loan
-from scf.platform.services.exposure import related_party_group_for
+from scf.platform.services.lending.balances import repaid_principal_of_row_loan
+from scf.platform.services.network.exposure import related_party_group_for
 
 DISBURSED = (LoanStatus.ACTIVE, LoanStatus.REPAID, LoanStatus.WRITTEN_OFF)
 

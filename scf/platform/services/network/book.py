@@ -51,7 +51,7 @@ from scf.platform.models import (
 from scf.platform.models.collateral import CommodityPrice
 from scf.platform.models.enums import LoanStatus, PartyKind, ProgrammeKind, ReceiptStatus
 from scf.platform.models.network_changes import NetworkChange
-from scf.platform.services.balances import repaid_principal_by_loan
+from scf.platform.services.lending.balances import repaid_principal_by_loan
 
 CACHE_SIZE = 2  # built networks kept per process (each is large for a big book)
 

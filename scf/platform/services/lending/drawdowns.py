@@ -42,21 +42,21 @@ from scf.platform.models.enums import (
     RepaymentMethod,
 )
 from scf.platform.services import audit
-from scf.platform.services.granting import refuse
-from scf.platform.services.limit_accounting import (
+from scf.platform.services.collateral.pledged import backing, drawdown_collateral
+from scf.platform.services.lending.granting import refuse
+from scf.platform.services.lending.limits import (
     facility_availability,
     facility_position,
     lock_facility,
     write_service,
 )
-from scf.platform.services.loan_book import (
+from scf.platform.services.lending.loan_book import (
     loan_snapshot,
     months_between,
     refresh_delinquency,
     schedule_for,
     store_schedule,
 )
-from scf.platform.services.pledged_collateral import backing, drawdown_collateral
 
 
 @dataclass(frozen=True)

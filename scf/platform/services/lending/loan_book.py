@@ -35,8 +35,8 @@ from scf.platform.errors import Conflict, RuleRefused, ValidationFailed
 from scf.platform.models import Instalment, Loan, Repayment, WarehouseReceipt
 from scf.platform.models.enums import LoanStatus, ReceiptStatus, RepaymentMethod
 from scf.platform.services import audit
-from scf.platform.services.balances import outstanding_principal
-from scf.platform.services.limit_accounting import lock_facility, write_service
+from scf.platform.services.lending.balances import outstanding_principal
+from scf.platform.services.lending.limits import lock_facility, write_service
 
 
 def months_between(start: dt.date, end: dt.date) -> int:

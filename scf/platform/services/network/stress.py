@@ -27,7 +27,7 @@ from scf.platform.auth.access import Actor, require_role, visible_party_ids
 from scf.platform.errors import Forbidden, ValidationFailed
 from scf.platform.models import Commodity, Party
 from scf.platform.models.enums import Role
-from scf.platform.services.network import network_as_of, network_policy
+from scf.platform.services.network.book import network_as_of, network_policy
 
 
 def parse_shock(text: str, field: str = "shock") -> tuple[str, Decimal]:

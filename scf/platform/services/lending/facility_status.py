@@ -15,9 +15,9 @@ from scf.platform.errors import Conflict, NotFound, ValidationFailed
 from scf.platform.models import CollateralItem, Facility
 from scf.platform.models.enums import FacilityStatus, Role
 from scf.platform.services import audit
-from scf.platform.services.facilities import locked_facility, snapshot
-from scf.platform.services.facility_terms import choice
-from scf.platform.services.limit_accounting import facility_position, write_service
+from scf.platform.services.lending.facilities import locked_facility, snapshot
+from scf.platform.services.lending.limits import facility_position, write_service
+from scf.platform.services.lending.proposals import choice
 
 TRANSITIONS = {
     FacilityStatus.FROZEN: {FacilityStatus.ACTIVE},

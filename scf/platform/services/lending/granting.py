@@ -57,20 +57,20 @@ from scf.platform.models.enums import (
     RelationshipKind,
     RepaymentMethod,
 )
-from scf.platform.services.assessment import (
-    ASSESSABLE,
-    assess_loaded_party,
-    latest_snapshot,
-)
-from scf.platform.services.guarantors import (
+from scf.platform.services.lending.guarantors import (
     LIVE,
     GuaranteeTerms,
     guarantee_pairs,
     guarantor_checks,
     person_links,
 )
-from scf.platform.services.limit_accounting import money_sum, programme_usage
-from scf.platform.services.loan_book import months_between
+from scf.platform.services.lending.limits import money_sum, programme_usage
+from scf.platform.services.lending.loan_book import months_between
+from scf.platform.services.parties.assessment import (
+    ASSESSABLE,
+    assess_loaded_party,
+    latest_snapshot,
+)
 
 
 @dataclass(frozen=True)

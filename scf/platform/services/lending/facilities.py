@@ -43,22 +43,22 @@ from scf.platform.models.enums import (
 )
 from scf.platform.models.types import utcnow
 from scf.platform.services import audit
-from scf.platform.services.facility_terms import (
-    Proposal,
-    positive,
-    proposal_terms,
-    recorded_terms,
-    stored_terms,
-)
-from scf.platform.services.granting import (
+from scf.platform.services.lending.granting import (
     GrantDecision,
     evaluate_grant,
     party_total_limits,
     refuse,
 )
-from scf.platform.services.limit_accounting import (
+from scf.platform.services.lending.limits import (
     lock_facility,
     write_service,
+)
+from scf.platform.services.lending.proposals import (
+    Proposal,
+    positive,
+    proposal_terms,
+    recorded_terms,
+    stored_terms,
 )
 
 PROPOSALS = (ApprovalAction.PROPOSE, ApprovalAction.RESUBMIT, ApprovalAction.PROPOSE_CHANGE)

@@ -1,6 +1,6 @@
 """What the party page shows about one party on a date: who it is, its relations, its figures.
 
-The assessment itself comes from ``scf.platform.services.assessment.assess_party``;
+The assessment itself comes from ``scf.platform.services.parties.assessment.assess_party``;
 this module gathers the rest. A relation's counterparty is named only when the
 actor may see it (``access.visible_among``): otherwise the page says that a
 relation exists and masks who is on the other side, so a party page never leaks a
@@ -26,8 +26,8 @@ from scf.platform.models import (
     Relationship,
     User,
 )
-from scf.platform.services.assessment import latest_snapshot
-from scf.platform.services.parties import PartyView, roles_of
+from scf.platform.services.parties.assessment import latest_snapshot
+from scf.platform.services.parties.queries import PartyView, roles_of
 
 
 @dataclass(frozen=True)

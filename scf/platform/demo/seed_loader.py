@@ -57,7 +57,7 @@ from scf.platform.models.enums import (
     Role,
 )
 from scf.platform.services import audit
-from scf.platform.services.users import get_or_create_branch
+from scf.platform.services.admin.users import get_or_create_branch
 
 DEFAULT_DATA_DIR = Path(scf.__file__).resolve().parent.parent / "seed" / "data"
 # The date the demo dataset describes (seed/generate.py SEED_AS_OF): overdue days count to it.
@@ -531,7 +531,7 @@ class SeedLoader:
         self.load_facilities_and_loans()
         self.load_relationships()
         self.load_collateral()
-        from scf.platform.services.loan_book import schedule_seeded_loans
+        from scf.platform.services.lending.loan_book import schedule_seeded_loans
 
         schedule_seeded_loans(self.session, self.new_loans, self.created, SEED_AS_OF)
         return self.created

@@ -32,9 +32,9 @@ from scf.graph.exposure import (
 from scf.graph.network import Network
 from scf.platform.auth.access import Actor, require_role
 from scf.platform.models.enums import Role
-from scf.platform.services.exposure import related_party_concentration_breaches
-from scf.platform.services.network import bank_net_capital, network_as_of, network_policy
-from scf.platform.services.network_views import guarantee_circles_view
+from scf.platform.services.network.book import bank_net_capital, network_as_of, network_policy
+from scf.platform.services.network.exposure import related_party_concentration_breaches
+from scf.platform.services.network.queries import guarantee_circles_view
 
 
 @dataclass(frozen=True)

@@ -40,21 +40,21 @@ from scf.platform.models import (
     WarehouseReceipt,
 )
 from scf.platform.models.enums import FacilityStatus, LoanStatus, Product
-from scf.platform.services.facilities import authority_needed, pending_step
-from scf.platform.services.limit_accounting import (
+from scf.platform.services.collateral.pledged import drawdown_collateral
+from scf.platform.services.collateral.receipts import margin_paid, release_allowance
+from scf.platform.services.lending.facilities import authority_needed, pending_step
+from scf.platform.services.lending.limits import (
     ProgrammeUsage,
     facility_availability,
     facility_position,
     programme_usage,
     reconcile_facility,
 )
-from scf.platform.services.loan_book import (
+from scf.platform.services.lending.loan_book import (
     loan_payoff,
     outstanding_principal,
     reconcile_loan,
 )
-from scf.platform.services.pledged_collateral import drawdown_collateral
-from scf.platform.services.receipts import margin_paid, release_allowance
 
 
 def _date(value: dt.date | None) -> str | None:

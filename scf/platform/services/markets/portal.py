@@ -34,14 +34,14 @@ from scf.platform.auth.access import (
 from scf.platform.errors import ValidationFailed
 from scf.platform.models import Loan, Market, Party, Relationship
 from scf.platform.models.enums import LoanStatus, RelationshipKind
-from scf.platform.services.assessment import (
+from scf.platform.services.lending.balances import outstanding_principal
+from scf.platform.services.lending.loan_book import days_past_due
+from scf.platform.services.markets.queries import MarketView, list_markets
+from scf.platform.services.parties.assessment import (
     PartyAssessment,
     assess_loaded_parties,
     check_as_of,
 )
-from scf.platform.services.balances import outstanding_principal
-from scf.platform.services.loan_book import days_past_due
-from scf.platform.services.markets import MarketView, list_markets
 
 
 @dataclass(frozen=True)

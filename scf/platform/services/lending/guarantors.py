@@ -24,8 +24,11 @@ from scf.credit.guarantees import Guarantor, PersonLink, guarantor_rules
 from scf.credit.policy import Policy
 from scf.platform.models import Facility, FacilityGuarantee, Party, Relationship
 from scf.platform.models.enums import FacilityStatus, GuarantorKind, PartyKind, RelationshipKind
-from scf.platform.services.assessment import latest_snapshot, size_class_of
-from scf.platform.services.exposure import contingent_liabilities_of, guarantor_capacity_rule_for
+from scf.platform.services.network.exposure import (
+    contingent_liabilities_of,
+    guarantor_capacity_rule_for,
+)
+from scf.platform.services.parties.assessment import latest_snapshot, size_class_of
 
 # Facilities whose limits count: granted and not ended (a frozen one still binds).
 LIVE = (FacilityStatus.ACTIVE, FacilityStatus.FROZEN)

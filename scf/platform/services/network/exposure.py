@@ -39,7 +39,7 @@ from scf.graph.exposure import (
 )
 from scf.graph.network import Network
 from scf.graph.rules import borrower_rules, guarantor_capacity_rule, network_rules
-from scf.platform.services.network import bank_net_capital, network_as_of, network_policy
+from scf.platform.services.network.book import bank_net_capital, network_as_of, network_policy
 
 
 @dataclass(frozen=True)

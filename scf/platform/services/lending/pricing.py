@@ -20,7 +20,7 @@ from scf.credit.policy import load_policy
 from scf.credit.pricing import PricingError, derive_levels, loan_rate, quote
 from scf.platform.auth.access import Actor
 from scf.platform.errors import ValidationFailed
-from scf.platform.services.assessment import assess_party, latest_snapshot
+from scf.platform.services.parties.assessment import assess_party, latest_snapshot
 
 
 def formula_quote(

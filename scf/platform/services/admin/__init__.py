@@ -1,0 +1,1 @@
+"""Administration: users, branches and assignments, approval authority, audit log, policy."""

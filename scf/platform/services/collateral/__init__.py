@@ -1,0 +1,1 @@
+"""Collateral: what backs a drawdown, warehouse receipts over their life, commodity prices."""

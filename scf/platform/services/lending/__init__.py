@@ -1,0 +1,1 @@
+"""Lending: facilities (proposal, approval, status), drawdowns, loans and repayments."""

@@ -1,0 +1,1 @@
+"""The network: relationships, related-party groups, guarantee circles, concentrations, stress."""
