@@ -34,6 +34,7 @@ from scf.platform.db import Database
 from scf.platform.errors import ConfigurationError, Conflict
 from scf.platform.models import JobRun
 from scf.platform.models.types import utcnow
+from scf.platform.services.unit_of_work import new_unit_of_work
 
 Clock = Callable[[], dt.datetime]
 ERROR_TEXT_MAX = 20_000
@@ -96,47 +97,48 @@ def run_job(
     try:
         return _work(database, settings, job, run_id, as_of, clock, actor)
     finally:
-        with database.session() as session:
+        with new_unit_of_work(database) as session:
             release(session, job_lease_name(job.name), holder)
-            session.commit()
 
 
 def _start(database: Database, job: JobSpec, as_of: dt.date, holder: str, clock: Clock) -> int:
+    """Take the lease and record the run as ``running`` (one unit of work, committed at
+    once); or record it as ``skipped`` and refuse when another holds the lease."""
     now = clock()
-    lease = job_lease_name(job.name)
-    with database.session() as session:
-        held = try_acquire(session, lease, holder, now, JOB_LEASE_EXPIRY)
-        if held is not None:
-            message = f"任务正在运行 (job already running): {held.describe()}"
-            session.add(_run_row(job, as_of, now, "skipped", error=message, finished=now))
-            session.commit()
-            raise Conflict(message)
+    with new_unit_of_work(database) as session:
         latest = session.scalar(
             sa.select(sa.func.max(JobRun.as_of)).where(
                 JobRun.job_name == job.name, JobRun.status == "succeeded"
             )
         )
         if job.forward_only and latest is not None and as_of < latest:
-            session.rollback()
             raise Conflict(
                 f"{job.name}: 基准日 {as_of} 早于最近一次成功运行的 {latest} (as-of date before the "
                 f"latest successful run): back-fill in date order, from {latest} on"
             )
-        session.execute(
-            sa.update(JobRun)
-            .where(JobRun.job_name == job.name, JobRun.status == "running")
-            .values(
-                status="interrupted",
-                finished_at=now,
-                error="进程在完成前停止，本次写入已回滚 (the process stopped before finishing; "
-                "its writes were rolled back)",
+        held = try_acquire(session, job_lease_name(job.name), holder, now, JOB_LEASE_EXPIRY)
+        if held is not None:
+            skipped = f"任务正在运行 (job already running): {held.describe()}"
+            session.add(_run_row(job, as_of, now, "skipped", error=skipped, finished=now))
+        else:
+            session.execute(
+                sa.update(JobRun)
+                .where(JobRun.job_name == job.name, JobRun.status == "running")
+                .values(
+                    status="interrupted",
+                    finished_at=now,
+                    error="进程在完成前停止，本次写入已回滚 (the process stopped before "
+                    "finishing; its writes were rolled back)",
+                )
+                .execution_options(synchronize_session=False)
             )
-            .execution_options(synchronize_session=False)
-        )
-        run = _run_row(job, as_of, now, "running")
-        session.add(run)
-        session.commit()
-        return run.id
+            run = _run_row(job, as_of, now, "running")
+            session.add(run)
+            session.flush()
+            run_id = run.id
+    if held is not None:
+        raise Conflict(skipped)  # after the unit of work: the ``skipped`` row stays
+    return run_id
 
 
 def _work(
@@ -149,20 +151,16 @@ def _work(
     actor: Actor,
 ) -> RunOutcome:
     try:
-        with database.session() as session:
-            session.connection(execution_options={"sqlite_begin_immediate": True})
+        with new_unit_of_work(database) as session:
             context = JobContext(job.name, session, as_of, clock(), settings, actor)
             counts = job.run(context)
             run = session.get_one(JobRun, run_id)
             run.status, run.finished_at, run.counts = "succeeded", clock(), counts
-            session.commit()
     except BaseException as error:
         detail = traceback.format_exc()[-ERROR_TEXT_MAX:]
-        with database.session() as session:
-            session.connection(execution_options={"sqlite_begin_immediate": True})
+        with new_unit_of_work(database) as session:
             run = session.get_one(JobRun, run_id)
             run.status, run.finished_at, run.error = "failed", clock(), detail
-            session.commit()
         log.error("job %s for %s failed: %s", job.name, as_of, error)
         if not isinstance(error, Exception):
             raise

@@ -44,6 +44,7 @@ from scf.platform.auth.access import Actor
 from scf.platform.config import Settings
 from scf.platform.db import Database, create_db_engine
 from scf.platform.errors import ConfigurationError, Conflict, ScfError
+from scf.platform.services.unit_of_work import new_unit_of_work
 
 JOBSTORE_TABLE = "apscheduler_jobs"
 SCHEDULED_FUNCTION = "scf.jobs.scheduler:scheduled_run"
@@ -181,24 +182,20 @@ class SchedulerProcess:
         )
 
     def _acquire(self) -> LeaseHeld | None:
-        with self.database.session() as session:
-            held = try_acquire(
+        with new_unit_of_work(self.database) as session:
+            return try_acquire(
                 session, SCHEDULER_LEASE, self.holder, self.clock(), SCHEDULER_LEASE_EXPIRY
             )
-            session.commit()
-            return held
 
     def _release(self) -> None:
-        with self.database.session() as session:
+        with new_unit_of_work(self.database) as session:
             release(session, SCHEDULER_LEASE, self.holder)
-            session.commit()
 
     def heartbeat(self) -> bool:
         """Renew the lease; stop everything if it is no longer ours."""
         try:
-            with self.database.session() as session:
+            with new_unit_of_work(self.database) as session:
                 ours = renew(session, SCHEDULER_LEASE, self.holder, self.clock())
-                session.commit()
         except Exception:  # the database may be briefly away: try again at the next beat
             log.exception("scheduler heartbeat failed")
             return True

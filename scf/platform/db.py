@@ -1,4 +1,6 @@
-"""Engine and sessions. Plain SQLAlchemy 2: services receive a ``Session`` and own the commit."""
+"""Engine and sessions. Plain SQLAlchemy 2: a session is opened per request or per command
+and handed to use cases; the unit of work (``scf.platform.services.unit_of_work``) is the
+one place that commits or rolls back."""
 
 from __future__ import annotations
 
@@ -109,7 +111,8 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A unit of work: commit is the caller's; anything not committed is rolled back."""
+        """A session for a command or a job run, closed at the end: what no unit of work
+        committed is rolled back."""
         session = self.sessionmaker()
         try:
             yield session

@@ -107,7 +107,6 @@ class Acknowledge(MethodView):
         """Acknowledge an open alert, with an optional comment."""
         session = db_session()
         view = acknowledge_alert(session, actor(), alert_id, body.get("comment"))
-        session.commit()
         return view.to_dict()
 
 
@@ -119,5 +118,4 @@ class Resolve(MethodView):
         """Resolve an alert by hand, saying what was done (bank staff only)."""
         session = db_session()
         view = resolve_alert(session, actor(), alert_id, body.get("comment"))
-        session.commit()
         return view.to_dict()

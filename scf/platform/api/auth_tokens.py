@@ -10,7 +10,7 @@ from marshmallow import Schema, fields
 
 from scf.platform.api import make_blueprint
 from scf.platform.api.problems import problem
-from scf.platform.services.admin.users import LoginRefused, authenticate, revoke, token_for
+from scf.platform.services.admin.users import authenticate, revoke, token_for
 from scf.platform.web_session import db_session
 
 blp = make_blueprint("auth_tokens", "/auth/tokens", "API tokens for integrations")
@@ -36,19 +36,16 @@ class Tokens(MethodView):
         """Issue a bearer token (valid for the configured hours)."""
         settings = current_app.extensions["scf_settings"]
         session = db_session()
-        try:
-            user = authenticate(
-                session,
-                credentials["username"],
-                credentials["password"],
-                max_failures=settings.login_max_failures,
-                lockout_minutes=settings.login_lockout_minutes,
-            )
-        except LoginRefused as refused:
-            session.commit()
-            return problem(401, "未授权 (unauthorized)", str(refused))
-        token, expires_at = token_for(session, user, settings.token_ttl_hours)
-        session.commit()
+        result = authenticate(
+            session,
+            credentials["username"],
+            credentials["password"],
+            max_failures=settings.login_max_failures,
+            lockout_minutes=settings.login_lockout_minutes,
+        )
+        if result.user is None:
+            return problem(401, "未授权 (unauthorized)", result.message)
+        token, expires_at = token_for(session, result.user, settings.token_ttl_hours)
         return {"token": token, "token_type": "Bearer", "expires_at": expires_at}
 
     @blp.response(204)
@@ -56,8 +53,6 @@ class Tokens(MethodView):
     def delete(self) -> Any:
         """Revoke the bearer token sent in the Authorization header (it stops working at once)."""
         header = request.headers.get("Authorization", "")
-        session = db_session()
-        if header.startswith("Bearer ") and revoke(session, header[7:].strip()):
-            session.commit()
+        if header.startswith("Bearer ") and revoke(db_session(), header[7:].strip()):
             return None
         return problem(404, "未找到 (not found)", "令牌不存在或已撤销 (unknown or revoked token)")

@@ -1,6 +1,6 @@
 """Facilities, drawdowns, loans and repayments, warehouse receipts (授信、提款、还款、仓单).
 
-Each view calls one service and commits once; a refusal (``RuleRefused``) comes back
+Each view calls one use case (one unit of work); a refusal (``RuleRefused``) comes back
 as problem+json with every failed rule, and nothing is written.
 """
 
@@ -111,7 +111,6 @@ class Facilities(MethodView):
         facility = facility_service.propose_facility(
             session, actor(), proposal, _today(body["as_of"])
         )
-        session.commit()
         return _facility(facility.id)
 
 
@@ -134,7 +133,6 @@ class Approve(MethodView):
         facility_service.approve_facility(
             session, actor(), facility_id, on=_today(body["on"]), comment=body["comment"]
         )
-        session.commit()
         return _facility(facility_id)
 
 
@@ -146,7 +144,6 @@ class SendBack(MethodView):
         """Send the pending proposal back to its maker with a comment (退回)."""
         session = db_session()
         facility_service.send_back_facility(session, actor(), facility_id, comment=body["comment"])
-        session.commit()
         return _facility(facility_id)
 
 
@@ -165,7 +162,6 @@ class Resubmit(MethodView):
             as_of=_today(body["as_of"]),
             comment=body["comment"],
         )
-        session.commit()
         return _facility(facility_id)
 
 
@@ -184,7 +180,6 @@ class LimitChanges(MethodView):
             as_of=_today(body["as_of"]),
             comment=body["comment"],
         )
-        session.commit()
         return _facility(facility_id)
 
 
@@ -198,7 +193,6 @@ class Status(MethodView):
         facility_status.set_facility_status(
             session, actor(), facility_id, body["status"], reason=body["reason"]
         )
-        session.commit()
         return _facility(facility_id)
 
 
@@ -233,7 +227,6 @@ class FacilityDrawdowns(MethodView):
                 disburse=body["disburse"],
             ),
         )
-        session.commit()
         return drawdown_dict(drawdown)
 
 
@@ -266,7 +259,6 @@ class Disburse(MethodView):
         """Disburse a pending drawdown: blocked → utilised."""
         session = db_session()
         drawdown_service.disburse_drawdown(session, actor(), drawdown_id, on=_today(body["on"]))
-        session.commit()
         return _drawdown(drawdown_id)
 
 
@@ -278,7 +270,6 @@ class Cancel(MethodView):
         """Cancel a pending drawdown: blocked → available; collateral freed."""
         session = db_session()
         drawdown_service.cancel_drawdown(session, actor(), drawdown_id, reason=body["reason"])
-        session.commit()
         return _drawdown(drawdown_id)
 
 
@@ -312,7 +303,6 @@ class Repayments(MethodView):
             paid_on=_today(body["paid_on"]),
             reference=body["reference"],
         )
-        session.commit()
         return repayment_dict(repayment)
 
 
@@ -331,7 +321,6 @@ class Margin(MethodView):
             on=_today(body["paid_on"]),
             reference=body["reference"],
         )
-        session.commit()
         return loan_view(session, actor(), loan_id, _today(body["paid_on"])).to_dict()
 
 
@@ -383,7 +372,6 @@ class Receipts(MethodView):
             quantity=body["quantity"],
             issued_on=_today(body["issued_on"]),
         )
-        session.commit()
         return _receipt(receipt.number, dt.date.today())
 
 
@@ -405,7 +393,6 @@ class Split(MethodView):
         session = db_session()
         on = _today(body["on"])
         children = receipt_service.split_receipt(session, actor(), number, body["parts"], on=on)
-        session.commit()
         return [_receipt(c.number, on) for c in children]
 
 
@@ -418,7 +405,6 @@ class Release(MethodView):
         session = db_session()
         on = _today(body["on"])
         receipt_service.release_goods(session, actor(), number, Decimal(body["quantity"]), on=on)
-        session.commit()
         return _receipt(number, on)
 
 
@@ -430,5 +416,4 @@ class CancelReceipt(MethodView):
         """Cancel an unpledged receipt that has released nothing (注销)."""
         session = db_session()
         receipt_service.cancel_receipt(session, actor(), number, reason=body["reason"])
-        session.commit()
         return _receipt(number, dt.date.today())

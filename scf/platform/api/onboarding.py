@@ -134,7 +134,6 @@ class Batches(MethodView):
             max_bytes=settings.onboarding_max_bytes,
             max_rows=settings.onboarding_max_rows,
         )
-        session.commit()
         return batch
 
     @blp.response(200, BatchSummarySchema(many=True))

@@ -11,7 +11,6 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
 from scf.platform.api import actor, make_blueprint
-from scf.platform.errors import ValidationFailed
 from scf.platform.services.collateral.prices import import_prices
 from scf.platform.web_session import db_session
 
@@ -58,14 +57,12 @@ class Prices(MethodView):
         rows = [(f"prices[{i}]", row) for i, row in enumerate(body["prices"])]
         settings = current_app.extensions["scf_settings"]
         today = dt.datetime.now(ZoneInfo(settings.jobs_timezone)).date()  # the bank's today
-        result = import_prices(session, actor(), rows, source=f"api:{body['source']}", as_of=today)
-        if result.rejected and not (result.loaded or result.unchanged):
-            session.rollback()
-            raise ValidationFailed(
-                "所有价格行均有误，未加载 (every row is invalid; nothing loaded)",
-                errors={
-                    r.row: [m for ms in r.errors.values() for m in ms] for r in result.rejected
-                },
-            )
-        session.commit()
+        result = import_prices(
+            session,
+            actor(),
+            rows,
+            source=f"api:{body['source']}",
+            as_of=today,
+            refuse_when_all_rejected=True,
+        )
         return result.to_dict()

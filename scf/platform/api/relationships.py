@@ -49,7 +49,6 @@ class Relationships(MethodView):
         session = db_session()
         rel = create_relationship(session, actor(), **body)
         out = relationship_dict(session, rel)
-        session.commit()
         return out
 
 
@@ -67,4 +66,3 @@ class RelationshipDetail(MethodView):
         """Delete a mistaken relationship, or end it on ``ended_on`` (keeps its history)."""
         session = db_session()
         delete_relationship(session, actor(), relationship_id, ended_on=args.get("ended_on"))
-        session.commit()

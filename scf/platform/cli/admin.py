@@ -42,7 +42,6 @@ def create_branch_command(name: str) -> None:
 
     with app_session() as session:
         create_branch(session, CLI, name)
-        session.commit()
     click.echo(f"已创建分行 (branch created): {name}")
 
 
@@ -55,7 +54,6 @@ def rename_branch_command(old_name: str, new_name: str) -> None:
 
     with app_session() as session:
         rename_branch(session, CLI, old_name, new_name)
-        session.commit()
     click.echo(f"已更名 (renamed): {old_name} → {new_name}")
 
 
@@ -74,5 +72,4 @@ def assign_command(uscc: str, manager: str | None, branch: str | None) -> None:
         manager = current["relationship_manager"] if manager is None else manager
         branch = current["branch"] if branch is None else branch
         assign_party(session, CLI, uscc, relationship_manager=manager, branch=branch)
-        session.commit()
     click.echo(f"已分配 (assigned): {uscc} → {manager or '-'} / {branch or '-'}")

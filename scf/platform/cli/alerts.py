@@ -69,7 +69,6 @@ def _act(action: str, alert_id: int, comment: str | None) -> None:
     function = acknowledge_alert if action == "acknowledge" else resolve_alert
     with app_session() as session:
         view = function(session, Actor.system("cli"), alert_id, comment)
-        session.commit()
         click.echo(f"预警 {alert_id}: {view.alert.status.value}")
 
 

@@ -96,12 +96,12 @@ def refresh_command(as_of: str | None) -> None:
     """Days past due and delinquency class of every active loan; expire ended facilities."""
     from scf.platform.services.lending.facility_status import expire_facilities
     from scf.platform.services.lending.loan_book import refresh_loan_book
+    from scf.platform.services.unit_of_work import unit_of_work
 
     on = _date(as_of)
-    with app_session() as session:
+    with app_session() as session, unit_of_work(session):
         loans = refresh_loan_book(session, on)
         expired = expire_facilities(session, Actor.system("cli"), on)
-        session.commit()
     click.echo(f"{on}: {loans} 笔贷款已更新 (loans refreshed), {len(expired)} 笔额度到期 (expired)")
 
 
@@ -155,5 +155,4 @@ def authority_command(username: str, level: str) -> None:
             None if level == "none" else level,
             on=dt.date.today(),
         )
-        session.commit()
     click.echo(f"{username}: 审批权限 (approval level) = {level}")

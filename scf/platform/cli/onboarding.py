@@ -125,7 +125,6 @@ def load(
                 max_rows=settings.onboarding_max_rows,
                 progress=lambda phase, done, total: _advance(bar, phase, done, total),
             )
-        session.commit()
         summary = batch_summary(batch)
         report = list(batch.report)
     if report_path is not None:

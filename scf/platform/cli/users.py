@@ -54,7 +54,6 @@ def create(
             market_code=market,
             branch=branch,
         )
-        session.commit()
         click.echo(f"已创建用户 (user created): {user.username} ({user.role.value})")
 
 
@@ -88,7 +87,6 @@ def set_role(username: str, role: str, market: str | None) -> None:
 
     with app_session() as session:
         change_role(session, CLI, username, role, market_code=market)
-        session.commit()
     click.echo(f"已更改角色 (role changed): {username} → {role}")
 
 
@@ -101,7 +99,6 @@ def assign_market_command(username: str, market: str) -> None:
 
     with app_session() as session:
         assign_market(session, CLI, username, market)
-        session.commit()
     click.echo(f"已分配市场 (market assigned): {username} → {market}")
 
 
@@ -114,7 +111,6 @@ def set_branch(username: str, branch: str | None) -> None:
 
     with app_session() as session:
         assign_branch(session, CLI, username, branch)
-        session.commit()
     click.echo(f"已更改分行 (branch set): {username} → {branch or '-'}")
 
 
@@ -126,7 +122,6 @@ def deactivate(username: str) -> None:
 
     with app_session() as session:
         set_active(session, CLI, username, False)
-        session.commit()
     click.echo(f"已停用 (deactivated): {username}")
 
 
@@ -138,7 +133,6 @@ def activate(username: str) -> None:
 
     with app_session() as session:
         set_active(session, CLI, username, True)
-        session.commit()
     click.echo(f"已启用 (activated): {username}")
 
 
@@ -152,5 +146,4 @@ def reset_password_command(username: str) -> None:
     password = read_password()
     with app_session() as session:
         reset_password(session, CLI, username, password)
-        session.commit()
     click.echo(f"已重置密码 (password reset): {username}")

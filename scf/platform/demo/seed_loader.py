@@ -58,6 +58,7 @@ from scf.platform.models.enums import (
 )
 from scf.platform.services import audit
 from scf.platform.services.admin.users import get_or_create_branch
+from scf.platform.services.unit_of_work import use_case
 
 DEFAULT_DATA_DIR = Path(scf.__file__).resolve().parent.parent / "seed" / "data"
 # The date the demo dataset describes (seed/generate.py SEED_AS_OF): overdue days count to it.
@@ -537,24 +538,20 @@ class SeedLoader:
         return self.created
 
 
+@use_case
 def load_seed(session: Session, data_dir: Path = DEFAULT_DATA_DIR) -> dict[str, int]:
-    """Load the demo network in one transaction; return the rows created per table."""
+    """Load the demo network in one unit of work; return the rows created per table."""
     if not data_dir.is_dir():
         raise ConfigurationError(f"演示数据目录不存在 (seed folder not found): {data_dir}")
-    try:
-        created = SeedLoader(session, data_dir).run()
-        if created:
-            audit.record(
-                session,
-                Actor.system("seed"),
-                "seed.load",
-                "seed",
-                None,
-                after=dict(created),
-                context={"data_dir": str(data_dir)},
-            )
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
+    created = SeedLoader(session, data_dir).run()
+    if created:
+        audit.record(
+            session,
+            Actor.system("seed"),
+            "seed.load",
+            "seed",
+            None,
+            after=dict(created),
+            context={"data_dir": str(data_dir)},
+        )
     return dict(created)

@@ -2,8 +2,8 @@
 market administrators, relationship-manager assignment of parties, the audit log.
 
 Each form posts to a few lines that call one service in ``services.users`` or
-``services.assignments``; the service checks the role, validates, audits, and the
-view commits. A refusal is shown as a message and nothing is written.
+``services.assignments``; the use case checks the role, validates, audits and commits
+(one unit of work). A refusal is shown as a message and nothing is written.
 """
 
 from __future__ import annotations
@@ -34,18 +34,15 @@ def _admins_only() -> None:
 
 
 def _apply(change: Callable[[], object], done: str, back: str) -> Any:
-    """Run one service call; commit and say so, or roll back and say why."""
-    session = db_session()
+    """Run one use case; say that it was done, or why nothing was written."""
     try:
         change()
     except ScfError as error:
-        session.rollback()
         details = "; ".join(
             f"{field}: {', '.join(map(str, problems))}" for field, problems in error.errors.items()
         )
         flash(f"{error}" + (f" — {details}" if details else ""), "error")
     else:
-        session.commit()
         flash(done, "success")
     return redirect(back)
 

@@ -24,7 +24,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from scf.platform.auth.identity import start_session
-from scf.platform.services.admin.users import LoginRefused, authenticate
+from scf.platform.services.admin.users import authenticate
 from scf.platform.web_session import db_session
 
 bp = Blueprint("auth", __name__)
@@ -49,26 +49,21 @@ def login() -> Any:
     error = None
     if request.method == "POST":
         settings = current_app.extensions["scf_settings"]
-        db = db_session()
-        try:
-            user = authenticate(
-                db,
-                request.form.get("username", "").strip(),
-                request.form.get("password", ""),
-                max_failures=settings.login_max_failures,
-                lockout_minutes=settings.login_lockout_minutes,
-            )
-        except LoginRefused as refused:
-            db.commit()
-            error = (
-                _("尝试次数过多，账号已暂时锁定，请稍后再试。")
-                if refused.locked
-                else _("用户名或密码错误。")
-            )
-        else:
-            db.commit()
-            start_session(user)
+        result = authenticate(
+            db_session(),
+            request.form.get("username", "").strip(),
+            request.form.get("password", ""),
+            max_failures=settings.login_max_failures,
+            lockout_minutes=settings.login_lockout_minutes,
+        )
+        if result.user is not None:
+            start_session(result.user)
             return redirect(safe_next(request.args.get("next")))
+        error = (
+            _("尝试次数过多，账号已暂时锁定，请稍后再试。")
+            if result.locked
+            else _("用户名或密码错误。")
+        )
     return render_template("login.html", error=error), 401 if error else 200
 
 

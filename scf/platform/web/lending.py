@@ -2,7 +2,7 @@
 
 Endpoints other areas link to: ``lending.facilities`` (list), ``lending.facility`` (by
 id), ``lending.propose``; also ``lending.loan`` (by id). Each form posts to a view that
-calls one service and commits once; a refusal re-renders the form with the rules that
+calls one use case (one unit of work); a refusal re-renders the form with the rules that
 refused it, nothing written. Page text is Chinese in ``_()`` with English in the
 catalog; codes (products, statuses, candidates) are named by ``web/labels.py``.
 """
@@ -132,10 +132,8 @@ def propose() -> Any:
             created = facility_service.propose_facility(
                 session, g.actor, proposal, _date("as_of", default=dt.date.today())
             )
-            session.commit()
             return redirect(url_for("lending.facility", facility_id=created.id, done="proposed"))
         except ScfError as error:
-            session.rollback()
             problem = _problem(error)
     return render_template(
         "lending/propose.html",
@@ -163,9 +161,7 @@ def _decide(facility_id: int, action: str) -> Any:
             facility_service.send_back_facility(
                 session, g.actor, facility_id, comment=request.form.get("comment", "")
             )
-        session.commit()
     except ScfError as error:
-        session.rollback()
         view = facility_view(session, g.actor, facility_id, dt.date.today())
         return render_template("lending/facility.html", view=view, problem=_problem(error)), (
             error.status
@@ -207,13 +203,10 @@ def draw(facility_id: int) -> Any:
                     margin=_optional_decimal("margin"),
                 ),
             )
-            session.commit()
             return redirect(url_for("lending.loan", loan_id=drawdown.loan_id, done="drawn"))
         except ScfError as error:
-            session.rollback()
             problem = _problem(error)
         except ValueError:
-            session.rollback()
             problem = {"message": "instalments: 应为整数 (an integer)", "rules": [], "fields": {}}
     view = facility_view(session, g.actor, facility_id, on)
     return render_template(
@@ -246,9 +239,7 @@ def repay(loan_id: int) -> Any:
             paid_on=_date("paid_on", default=dt.date.today()),
             reference=request.form.get("reference") or None,
         )
-        session.commit()
     except ScfError as error:
-        session.rollback()
         view = loan_view(session, g.actor, loan_id, dt.date.today())
         return render_template("lending/loan.html", view=view, problem=_problem(error)), (
             error.status

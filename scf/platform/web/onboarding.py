@@ -70,9 +70,7 @@ def upload() -> Any:
         return _streamed(g.actor, arguments)
     try:
         batch = onboard(session, g.actor, **arguments)
-        session.commit()
     except ScfError as error:
-        session.rollback()
         return _form(error, status=error.status)
     return redirect(url_for("onboarding.report", batch_id=batch.id), code=303)
 
@@ -100,9 +98,7 @@ def single() -> Any:
             max_rows=settings.onboarding_max_rows,
             **{kind: key},
         )
-        session.commit()
     except ScfError as error:
-        session.rollback()
         return _single_form(targets, today, [str(error)], status=error.status)
     line = batch.report[0] if batch.report else {}
     if batch.status == "rejected":
@@ -262,13 +258,10 @@ def _streamed(actor: Actor, arguments: dict[str, Any]) -> Response:
     def work() -> None:
         try:
             batch = onboard(session, actor, progress=progress, **arguments)
-            session.commit()
             events.put({"batch_id": batch.id, "status": batch.status})
         except ScfError as error:
-            session.rollback()
             events.put({"error": str(error), "errors": error.errors})
         except Exception:
-            session.rollback()
             log.exception("onboarding upload failed")
             events.put({"error": "内部错误，未写入任何数据 (internal error, nothing written)"})
         finally:

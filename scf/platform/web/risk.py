@@ -86,14 +86,12 @@ def alert(alert_id: int) -> Any:
 
 @bp.route("/alerts/<int:alert_id>/<any(acknowledge, resolve, comment):action>", methods=["POST"])
 def act(alert_id: int, action: str) -> Any:
-    """Acknowledge, resolve or comment: one service call, one commit; a refusal shows
+    """Acknowledge, resolve or comment: one use case, one unit of work; a refusal shows
     the alert again with the reason, nothing written."""
     session = db_session()
     try:
         ACTIONS[action](session, g.actor, alert_id, request.form.get("comment", ""))
-        session.commit()
     except ScfError as error:
-        session.rollback()
         view = alert_service.get_alert(session, g.actor, alert_id)
         return render_template("risk/alert.html", view=view, problem=str(error)), error.status
     return redirect(url_for("risk.alert", alert_id=alert_id, done=action), code=303)

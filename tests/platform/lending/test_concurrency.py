@@ -196,9 +196,9 @@ def test_on_sqlite_concurrent_drawdowns_are_serialised_or_refused_as_busy(
 
 
 def test_a_writer_sqlite_refuses_at_once_gets_a_retryable_conflict(db_session: Session) -> None:
-    from scf.platform.services.lending.limits import write_service
+    from scf.platform.services.unit_of_work import use_case
 
-    @write_service
+    @use_case
     def deadlocked(session: Session, actor: Actor) -> None:
         raise sa.exc.OperationalError("INSERT …", {}, Exception("database is locked"))
 

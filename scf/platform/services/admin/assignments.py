@@ -17,6 +17,7 @@ from scf.platform.errors import Conflict, NotFound, ValidationFailed
 from scf.platform.models import Branch, Party, User
 from scf.platform.models.enums import Role
 from scf.platform.services import audit
+from scf.platform.services.unit_of_work import use_case
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ def find_branch(session: Session, name: str) -> Branch:
     return branch
 
 
+@use_case
 def create_branch(session: Session, actor: Actor, name: str) -> Branch:
     require_role(actor, Role.ADMIN)
     name = _branch_name(name)
@@ -76,6 +78,7 @@ def create_branch(session: Session, actor: Actor, name: str) -> Branch:
     return branch
 
 
+@use_case
 def rename_branch(session: Session, actor: Actor, old_name: str, new_name: str) -> Branch:
     require_role(actor, Role.ADMIN)
     branch = find_branch(session, old_name)
@@ -122,6 +125,7 @@ def party_assignment(session: Session, party: Party) -> dict[str, str | None]:
     }
 
 
+@use_case
 def assign_party(
     session: Session,
     actor: Actor,

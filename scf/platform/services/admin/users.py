@@ -1,14 +1,15 @@
 """Users: creation and administration, login with lockout, API tokens.
 
 Only administrators manage users (the command line acts as the system). Every change
-is written to the audit log with the user as it was before and after; the caller
-commits. Two guards keep the platform administrable: nobody changes their own role
+is written to the audit log with the user as it was before and after, in the same unit
+of work. Two guards keep the platform administrable: nobody changes their own role
 or deactivates themselves, and the last active administrator stays one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,6 +23,7 @@ from scf.platform.models import Branch, Market, User
 from scf.platform.models.enums import Role
 from scf.platform.models.types import utcnow
 from scf.platform.services import audit
+from scf.platform.services.unit_of_work import use_case
 
 # A hash to verify against when the username is unknown, so that timing does not tell.
 _DUMMY_HASH = hash_password("not-a-real-password-0")
@@ -84,6 +86,7 @@ def _int_or_none(text: str) -> int | None:
     return int(text) if text.isdigit() else None
 
 
+@use_case
 def create_user(
     session: Session,
     actor: Actor,
@@ -95,7 +98,7 @@ def create_user(
     market_code: str | None = None,
     branch: str | None = None,
 ) -> User:
-    """Create a user; the caller commits. Market administrators must name their market."""
+    """Create a user. Market administrators must name their market."""
     require_role(actor, Role.ADMIN)
     errors: dict[str, list[str]] = {}
     role_value = _role(role, errors)
@@ -149,6 +152,7 @@ def _keep_an_admin(session: Session, actor: Actor, user: User, what: str) -> Non
         raise Conflict("这是最后一个有效的系统管理员 (the last active administrator must remain)")
 
 
+@use_case
 def change_role(
     session: Session, actor: Actor, username: str, role: str, *, market_code: str | None = None
 ) -> User:
@@ -190,6 +194,7 @@ def change_role(
     return user
 
 
+@use_case
 def assign_market(session: Session, actor: Actor, username: str, market_code: str) -> User:
     """Tie a market administrator to the market they administer (they see only that one)."""
     require_role(actor, Role.ADMIN)
@@ -217,6 +222,7 @@ def assign_market(session: Session, actor: Actor, username: str, market_code: st
     return user
 
 
+@use_case
 def assign_branch(session: Session, actor: Actor, username: str, branch_name: str | None) -> User:
     """Put a user in a branch (a relationship manager sees the parties of their branch)."""
     require_role(actor, Role.ADMIN)
@@ -244,6 +250,7 @@ def assign_branch(session: Session, actor: Actor, username: str, branch_name: st
     return user
 
 
+@use_case
 def set_active(session: Session, actor: Actor, username: str, active: bool) -> User:
     """Deactivate (their sessions and API tokens stop working at once) or reactivate."""
     require_role(actor, Role.ADMIN)
@@ -271,6 +278,7 @@ def set_active(session: Session, actor: Actor, username: str, active: bool) -> U
     return user
 
 
+@use_case
 def reset_password(session: Session, actor: Actor, username: str, password: str) -> User:
     """Set a new password: it unlocks the account, ends its sessions and revokes its tokens."""
     require_role(actor, Role.ADMIN)
@@ -293,29 +301,33 @@ def reset_password(session: Session, actor: Actor, username: str, password: str)
     return user
 
 
-class LoginRefused(Exception):
-    """Login refused; ``locked`` tells the page which sentence to show."""
+@dataclass(frozen=True)
+class LoginResult:
+    """A login's outcome. A refusal is a result, not an exception: the failure count and
+    the audit entry it wrote must commit with it."""
 
-    def __init__(self, message: str, *, locked: bool = False) -> None:
-        super().__init__(message)
-        self.locked = locked
+    user: User | None
+    message: str = ""
+    locked: bool = False
 
 
+@use_case
 def authenticate(
     session: Session, username: str, password: str, *, max_failures: int, lockout_minutes: int
-) -> User:
+) -> LoginResult:
     """Check a password; after ``max_failures`` failures in a row the account is locked for
-    ``lockout_minutes``. Failures, locks and logins are audited; the caller commits either
-    way, so that failure counts are kept. The answer never says which part was wrong."""
+    ``lockout_minutes``. Failures, locks and logins are audited and committed either way.
+    The answer never says which part was wrong."""
     user = session.scalar(sa.select(User).where(User.username == username))
     now = utcnow()
+    wrong = "用户名或密码错误 (wrong username or password)"
     if user is None:
         verify_password(_DUMMY_HASH, password)
-        raise LoginRefused("用户名或密码错误 (wrong username or password)")
+        return LoginResult(None, wrong)
     who = Actor.of(user)
     if user.locked_until is not None and user.locked_until > now:
-        raise LoginRefused(
-            "尝试次数过多，请稍后再试 (too many attempts; try again later)", locked=True
+        return LoginResult(
+            None, "尝试次数过多，请稍后再试 (too many attempts; try again later)", locked=True
         )
     if not user.active or not verify_password(user.password_hash, password):
         user.failed_logins += 1
@@ -335,13 +347,14 @@ def authenticate(
                 "locked_until": user.locked_until.isoformat() if user.locked_until else None,
             },
         )
-        raise LoginRefused("用户名或密码错误 (wrong username or password)")
+        return LoginResult(None, wrong)
     user.failed_logins = 0
     user.locked_until = None
     audit.record(session, who, "user.login", "user", user.id)
-    return user
+    return LoginResult(user)
 
 
+@use_case
 def token_for(session: Session, user: User, ttl_hours: int) -> tuple[str, dt.datetime]:
     token, row = issue_token(session, user, ttl_hours)
     session.flush()
@@ -356,6 +369,7 @@ def token_for(session: Session, user: User, ttl_hours: int) -> tuple[str, dt.dat
     return token, row.expires_at
 
 
+@use_case
 def revoke(session: Session, token: str) -> bool:
     """Revoke a bearer token (its holder proves it by presenting it)."""
     row = revoke_token(session, token)

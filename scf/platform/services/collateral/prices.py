@@ -20,9 +20,11 @@ from sqlalchemy.orm import Session
 
 from scf.credit.money import MoneyError, to_decimal
 from scf.platform.auth.access import Actor, require_role
+from scf.platform.errors import ValidationFailed
 from scf.platform.models import Commodity, CommodityPrice
 from scf.platform.models.enums import Role
 from scf.platform.services import audit
+from scf.platform.services.unit_of_work import use_case
 
 PRICE_PLACES = 4  # the column keeps four places (``UnitPrice``); more would be rounded away
 
@@ -50,6 +52,7 @@ class PriceImportResult:
         }
 
 
+@use_case
 def import_prices(
     session: Session,
     actor: Actor,
@@ -57,8 +60,11 @@ def import_prices(
     *,
     source: str,
     as_of: dt.date,
+    refuse_when_all_rejected: bool = False,
 ) -> PriceImportResult:
-    """Load ``(row label, {commodity, price_date, price})`` rows; dates after ``as_of`` are refused."""
+    """Load ``(row label, {commodity, price_date, price})`` rows; dates after ``as_of`` are
+    refused. With ``refuse_when_all_rejected`` (a request, not a file in the drop folder),
+    a batch of which no row is good is refused as a whole and nothing is written."""
     require_role(actor, Role.ADMIN, Role.RISK_OFFICER)
     batch = list(rows)
     known = set(session.scalars(sa.select(Commodity.code)))
@@ -105,6 +111,11 @@ def import_prices(
                     },
                 )
             )
+    if refuse_when_all_rejected and result.rejected and not (new or result.unchanged):
+        raise ValidationFailed(
+            "所有价格行均有误，未加载 (every row is invalid; nothing loaded)",
+            errors={r.row: [m for ms in r.errors.values() for m in ms] for r in result.rejected},
+        )
     if new:
         session.execute(sa.insert(CommodityPrice), new)
     result.loaded = len(new)

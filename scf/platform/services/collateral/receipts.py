@@ -50,7 +50,8 @@ from scf.platform.services import audit
 from scf.platform.services.collateral.pledged import latest_price, receipt_position
 from scf.platform.services.lending.balances import outstanding_principal
 from scf.platform.services.lending.granting import refuse
-from scf.platform.services.lending.limits import money_sum, write_service
+from scf.platform.services.lending.limits import money_sum
+from scf.platform.services.unit_of_work import use_case
 
 LIVE = (ReceiptStatus.ISSUED, ReceiptStatus.PLEDGED)
 
@@ -87,7 +88,7 @@ def _positive(value: Decimal, field: str) -> Decimal:
     return value
 
 
-@write_service
+@use_case
 def issue_receipt(
     session: Session,
     actor: Actor,
@@ -152,7 +153,7 @@ def issue_receipt(
     return receipt
 
 
-@write_service
+@use_case
 def split_receipt(
     session: Session, actor: Actor, number: str, parts: list[Decimal], *, on: dt.date
 ) -> list[WarehouseReceipt]:
@@ -253,7 +254,7 @@ def release_allowance(session: Session, receipt: WarehouseReceipt, on: dt.date) 
     )
 
 
-@write_service
+@use_case
 def release_goods(
     session: Session, actor: Actor, number: str, quantity: Decimal, *, on: dt.date
 ) -> ReceiptRelease:
@@ -315,7 +316,7 @@ def release_goods(
     return release
 
 
-@write_service
+@use_case
 def cancel_receipt(session: Session, actor: Actor, number: str, *, reason: str) -> WarehouseReceipt:
     """Cancel (注销) a receipt that is not pledged and has released nothing."""
     require_lender(actor)
@@ -346,7 +347,7 @@ def cancel_receipt(session: Session, actor: Actor, number: str, *, reason: str) 
     return receipt
 
 
-@write_service
+@use_case
 def pay_margin(
     session: Session,
     actor: Actor,

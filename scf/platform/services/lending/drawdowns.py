@@ -48,7 +48,6 @@ from scf.platform.services.lending.limits import (
     facility_availability,
     facility_position,
     lock_facility,
-    write_service,
 )
 from scf.platform.services.lending.loan_book import (
     loan_snapshot,
@@ -57,6 +56,7 @@ from scf.platform.services.lending.loan_book import (
     schedule_for,
     store_schedule,
 )
+from scf.platform.services.unit_of_work import use_case
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ def _term_rule(session: Session, facility: Facility, request: DrawdownRequest) -
     )
 
 
-@write_service
+@use_case
 def request_drawdown(
     session: Session, actor: Actor, facility_id: int, request: DrawdownRequest
 ) -> Drawdown:
@@ -270,7 +270,7 @@ def _pending(session: Session, actor: Actor, drawdown_id: int) -> tuple[Drawdown
     return drawdown, facility, loan
 
 
-@write_service
+@use_case
 def disburse_drawdown(session: Session, actor: Actor, drawdown_id: int, *, on: dt.date) -> Loan:
     """Blocked → utilised: the loan becomes active with its schedule from the engine."""
     require_lender(actor)
@@ -316,7 +316,7 @@ def disburse_drawdown(session: Session, actor: Actor, drawdown_id: int, *, on: d
     return loan
 
 
-@write_service
+@use_case
 def cancel_drawdown(session: Session, actor: Actor, drawdown_id: int, *, reason: str) -> Drawdown:
     """Blocked → available again; the receivables and receipts are freed."""
     require_lender(actor)

@@ -51,7 +51,6 @@ from scf.platform.services.lending.granting import (
 )
 from scf.platform.services.lending.limits import (
     lock_facility,
-    write_service,
 )
 from scf.platform.services.lending.proposals import (
     Proposal,
@@ -60,6 +59,7 @@ from scf.platform.services.lending.proposals import (
     recorded_terms,
     stored_terms,
 )
+from scf.platform.services.unit_of_work import use_case
 
 PROPOSALS = (ApprovalAction.PROPOSE, ApprovalAction.RESUBMIT, ApprovalAction.PROPOSE_CHANGE)
 
@@ -101,7 +101,7 @@ def _step(
     )
 
 
-@write_service
+@use_case
 def propose_facility(
     session: Session, actor: Actor, proposal: Proposal, as_of: dt.date
 ) -> Facility:
@@ -197,7 +197,7 @@ def locked_facility(session: Session, actor: Actor, facility_id: int) -> Facilit
     return facility
 
 
-@write_service
+@use_case
 def approve_facility(
     session: Session, actor: Actor, facility_id: int, *, on: dt.date, comment: str | None = None
 ) -> Facility:
@@ -250,7 +250,7 @@ def approve_facility(
     return facility
 
 
-@write_service
+@use_case
 def send_back_facility(
     session: Session, actor: Actor, facility_id: int, *, comment: str
 ) -> Facility:
@@ -298,7 +298,7 @@ def _decide_again(
     )
 
 
-@write_service
+@use_case
 def resubmit_facility(
     session: Session,
     actor: Actor,
@@ -336,7 +336,7 @@ def resubmit_facility(
     return facility
 
 
-@write_service
+@use_case
 def propose_limit_change(
     session: Session,
     actor: Actor,

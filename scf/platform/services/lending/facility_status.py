@@ -16,8 +16,9 @@ from scf.platform.models import CollateralItem, Facility
 from scf.platform.models.enums import FacilityStatus, Role
 from scf.platform.services import audit
 from scf.platform.services.lending.facilities import locked_facility, snapshot
-from scf.platform.services.lending.limits import facility_position, write_service
+from scf.platform.services.lending.limits import facility_position
 from scf.platform.services.lending.proposals import choice
+from scf.platform.services.unit_of_work import use_case
 
 TRANSITIONS = {
     FacilityStatus.FROZEN: {FacilityStatus.ACTIVE},
@@ -32,7 +33,7 @@ TRANSITIONS = {
 }
 
 
-@write_service
+@use_case
 def set_facility_status(
     session: Session, actor: Actor, facility_id: int, status: str, *, reason: str
 ) -> Facility:
@@ -73,7 +74,7 @@ def set_facility_status(
     return facility
 
 
-@write_service
+@use_case
 def expire_facilities(session: Session, actor: Actor, as_of: dt.date) -> list[Facility]:
     """Mark facilities past their end date expired (the drawdown check refuses them anyway)."""
     ended = list(
@@ -101,7 +102,7 @@ def expire_facilities(session: Session, actor: Actor, as_of: dt.date) -> list[Fa
     return ended
 
 
-@write_service
+@use_case
 def set_approval_level(
     session: Session, actor: Actor, username: str, level: str | None, *, on: dt.date
 ) -> None:

@@ -13,22 +13,16 @@ only then reads the sums. On PostgreSQL (READ COMMITTED) each statement after th
 sees every drawdown committed before it, so concurrent drawdowns are checked one after
 the other and can never together exceed the facility or the programme.
 
-SQLite has no row locks: its transactions are serialisable, one writer at a time.
-``write_service`` takes the database's write lock (a write that changes nothing) before
-a service reads anything, so a later writer waits (busy timeout). A writer whose
-transaction had already read when another was committing cannot wait without
-deadlocking, and SQLite refuses it at once ("database is locked"); that becomes a
-``Conflict`` asking to retry, with nothing written. Never more than the limit either way.
+SQLite has no row locks: its transactions are serialisable, one writer at a time; the
+unit of work (``scf.platform.services.unit_of_work``) takes the database's write lock
+before a use case reads anything. Never more than the limit either way.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import ParamSpec, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -43,7 +37,6 @@ from scf.credit.availability import (
     programme_remaining,
 )
 from scf.credit.money import ZERO
-from scf.platform.errors import Conflict
 from scf.platform.models import Drawdown, Facility, Loan, Programme
 from scf.platform.models.enums import DrawdownStatus, LoanStatus
 from scf.platform.models.types import Money
@@ -120,38 +113,6 @@ def programme_usage(session: Session, programme: Programme) -> ProgrammeUsage:
         .where(Facility.programme_id == programme.id)
     ).one()
     return ProgrammeUsage(programme, blocked, outstanding)
-
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def write_service(service: Callable[P, R]) -> Callable[P, R]:
-    """For a service ``(session, actor, …)`` that writes to the lending book.
-
-    On SQLite, take the database's write lock before the service reads anything (a
-    write that changes nothing), so that concurrent writers queue on the busy timeout
-    instead of deadlocking; if SQLite still refuses one at once ("database is locked",
-    when the caller's transaction had already read), that becomes a ``Conflict`` asking
-    to retry, with nothing written. PostgreSQL needs neither: rows are locked."""
-
-    @functools.wraps(service)
-    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
-        session = args[0]
-        assert isinstance(session, Session)
-        try:
-            if session.get_bind().dialect.name == "sqlite":
-                session.execute(sa.text("UPDATE facilities SET id = id WHERE id IS NULL"))
-            return service(*args, **kwargs)
-        except sa.exc.OperationalError as error:
-            if "database is locked" not in str(error.orig):
-                raise
-            raise Conflict(
-                "数据库正忙于另一笔写入，未写入任何数据，请重试 "
-                "(the database is busy with a concurrent write; nothing written, retry)"
-            ) from None
-
-    return wrapped
 
 
 def lock_facility(session: Session, facility_id: int) -> Facility | None:

@@ -36,7 +36,8 @@ from scf.platform.models import Instalment, Loan, Repayment, WarehouseReceipt
 from scf.platform.models.enums import LoanStatus, ReceiptStatus, RepaymentMethod
 from scf.platform.services import audit
 from scf.platform.services.lending.balances import outstanding_principal
-from scf.platform.services.lending.limits import lock_facility, write_service
+from scf.platform.services.lending.limits import lock_facility
+from scf.platform.services.unit_of_work import use_case
 
 
 def months_between(start: dt.date, end: dt.date) -> int:
@@ -188,7 +189,7 @@ def loan_snapshot(loan: Loan) -> dict[str, object]:
     }
 
 
-@write_service
+@use_case
 def apply_repayment(
     session: Session,
     actor: Actor,
@@ -285,6 +286,7 @@ def _free_goods(session: Session, loan: Loan) -> None:
         receipt.status = ReceiptStatus.ISSUED
 
 
+@use_case
 def refresh_loan_book(session: Session, as_of: dt.date) -> int:
     """Days past due and delinquency class of every active loan as of ``as_of``."""
     loans = session.scalars(sa.select(Loan).where(Loan.status == LoanStatus.ACTIVE)).all()

@@ -21,6 +21,7 @@ from scf.platform.models import Alert, AlertEvent, Loan, Party, User
 from scf.platform.models.enums import AlertStatus, Role, Severity
 from scf.platform.models.types import utcnow
 from scf.platform.services import audit
+from scf.platform.services.unit_of_work import use_case
 
 UNRESOLVED = "unresolved"  # open or acknowledged: the queue still to be worked
 STATUS_FILTERS = (*(s.value for s in AlertStatus), UNRESOLVED)
@@ -177,6 +178,7 @@ def get_alert(session: Session, actor: Actor, alert_id: int) -> AlertView:
     return view
 
 
+@use_case
 def acknowledge_alert(
     session: Session, actor: Actor, alert_id: int, comment: str | None = None
 ) -> AlertView:
@@ -191,6 +193,7 @@ def acknowledge_alert(
     return get_alert(session, actor, alert_id)
 
 
+@use_case
 def resolve_alert(
     session: Session, actor: Actor, alert_id: int, comment: str | None = None
 ) -> AlertView:
@@ -203,6 +206,7 @@ def resolve_alert(
     return get_alert(session, actor, alert_id)
 
 
+@use_case
 def comment_alert(session: Session, actor: Actor, alert_id: int, comment: str) -> AlertView:
     """Add a note to the alert's history without changing its status (who called whom,
     what was agreed); anyone who sees the alert may."""

@@ -29,6 +29,7 @@ from scf.platform.errors import Conflict, NotFound, ValidationFailed
 from scf.platform.models import JointGuaranteeGroup, Loan, Market, Party, Relationship
 from scf.platform.models.enums import PartyKind, RelationshipKind, Role
 from scf.platform.services.audit import record
+from scf.platform.services.unit_of_work import use_case
 
 WRITERS = (Role.RELATIONSHIP_MANAGER, Role.RISK_OFFICER, Role.ADMIN)
 MARKET_TARGETS = {RelationshipKind.MEMBER_OF_MARKET, RelationshipKind.ADMINISTERS}
@@ -75,6 +76,7 @@ def relationship_dict(session: Session, rel: Relationship) -> dict[str, Any]:
     }
 
 
+@use_case
 def create_relationship(
     session: Session,
     actor: Actor,
@@ -259,6 +261,7 @@ def list_relationships(
     return [r for r in rows if _visible(session, actor, r)]
 
 
+@use_case
 def delete_relationship(
     session: Session, actor: Actor, relationship_id: int, *, ended_on: dt.date | None = None
 ) -> Relationship:

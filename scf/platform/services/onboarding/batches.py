@@ -4,8 +4,8 @@
 read the file, validate every row, check each against the database, then — unless a
 row has an error and ``accept_valid`` was not asked for — upsert the firms, assess
 each one with the credit engine (``assess_loaded_parties``, never a rule of its own)
-and record the batch with its report. All in the caller's transaction: the caller
-commits once, so a crash or a database error leaves nothing half-loaded. A dry run
+and record the batch with its report. All in one unit of work, so a crash or a database
+error leaves nothing half-loaded. A dry run
 does the same inside a savepoint that is rolled back: only the batch record stays.
 """
 
@@ -41,6 +41,7 @@ from scf.platform.services.onboarding.report import add_assessment, counts, repo
 from scf.platform.services.onboarding.rows import RowSchema, cell_name, row_errors
 from scf.platform.services.onboarding.upsert import Anchor, existing_parties, refusals, upsert
 from scf.platform.services.parties.assessment import assess_loaded_parties, check_as_of
+from scf.platform.services.unit_of_work import use_case
 
 Progress = Callable[[str, int, int], None]
 ASSESS_CHUNK = 500
@@ -123,6 +124,7 @@ def _programme(
     )
 
 
+@use_case
 def onboard(
     session: Session,
     actor: Actor,
@@ -139,7 +141,7 @@ def onboard(
     progress: Progress | None = None,
     today: dt.date | None = None,
 ) -> OnboardingBatch:
-    """Load one file for a core enterprise or a market; the caller commits."""
+    """Load one file for a core enterprise or a market, as one unit of work."""
     tick = progress or _quiet
     check_as_of(as_of, today)
     anchor = resolve_anchor(session, actor, as_of, core=core, market=market)
