@@ -45,6 +45,12 @@ class Programme(Timestamps, Base):
     valid_from: Mapped[dt.date]
     valid_to: Mapped[dt.date | None]
 
+    @classmethod
+    def in_force(cls, on: dt.date) -> sa.ColumnElement[bool]:
+        """Programmes in force on ``on``: started, and not ended before it (an open end
+        runs on). The one place this condition is written."""
+        return sa.and_(cls.valid_from <= on, sa.or_(cls.valid_to.is_(None), cls.valid_to >= on))
+
     __table_args__ = (
         sa.CheckConstraint(
             "(kind = 'core' AND core_party_id IS NOT NULL AND market_id IS NULL) OR "

@@ -104,8 +104,7 @@ def _approved_debtors(session: Session, facility: Facility, on: dt.date) -> set[
     """Core enterprises of programmes in force; only the facility's own core if it has one."""
     query = sa.select(Programme.core_party_id).where(
         Programme.kind == ProgrammeKind.CORE,
-        Programme.valid_from <= on,
-        sa.or_(Programme.valid_to.is_(None), Programme.valid_to >= on),
+        Programme.in_force(on),
     )
     if facility.programme_id is not None:
         query = query.where(Programme.id == facility.programme_id)

@@ -127,8 +127,7 @@ def load_network_data(session: Session, as_of: dt.date) -> gd.NetworkData:
         session.scalars(
             sa.select(Programme.core_party_id).where(
                 Programme.kind == ProgrammeKind.CORE,
-                Programme.valid_from <= as_of,
-                sa.or_(Programme.valid_to.is_(None), Programme.valid_to >= as_of),
+                Programme.in_force(as_of),
             )
         )
     )

@@ -116,8 +116,7 @@ def _programme(
         .where(
             anchored,
             Programme.kind == kind,
-            Programme.valid_from <= as_of,
-            sa.or_(Programme.valid_to.is_(None), Programme.valid_to >= as_of),
+            Programme.in_force(as_of),
         )
         .order_by(Programme.valid_from.desc(), Programme.id)
         .limit(1)
@@ -300,10 +299,7 @@ def onboarding_targets(session: Session, actor: Actor, as_of: dt.date) -> list[t
     """What ``actor`` may load a file for, as (value, label): the core enterprises they
     see with a programme in force, and the markets they see (a market administrator:
     their own)."""
-    in_force = sa.and_(
-        Programme.valid_from <= as_of,
-        sa.or_(Programme.valid_to.is_(None), Programme.valid_to >= as_of),
-    )
+    in_force = Programme.in_force(as_of)
     targets: list[tuple[str, str]] = []
     if actor.role is not Role.MARKET_ADMINISTRATOR:
         query = (

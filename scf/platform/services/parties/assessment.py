@@ -117,8 +117,7 @@ def programme_memberships(
             edges[edge.source_party_id].append(edge)
     anchors = session.execute(
         sa.select(Programme.kind, Programme.core_party_id, Programme.market_id).where(
-            Programme.valid_from <= as_of,
-            sa.or_(Programme.valid_to.is_(None), Programme.valid_to >= as_of),
+            Programme.in_force(as_of),
         )
     ).all()
     cores = {a.core_party_id for a in anchors if a.kind is ProgrammeKind.CORE}
