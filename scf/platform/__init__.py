@@ -42,10 +42,11 @@ def create_app(
 
     csrf = CSRFProtect(app)
 
-    from scf.platform import api, web
+    from scf.platform import api, http_errors, web
 
     api.init_app(app, csrf)
     web.init_app(app)
+    http_errors.init_app(app)
     return app
 
 

@@ -12,10 +12,10 @@ from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from scf.platform.api import actor, make_blueprint
-from scf.platform.api.problems import problem
 from scf.platform.api.schemas import money_field
 from scf.platform.auth.access import visible_batch
 from scf.platform.errors import ValidationFailed
+from scf.platform.http_errors import problem
 from scf.platform.services.onboarding.batches import list_batches, onboard
 from scf.platform.services.onboarding.columns import template_csv, template_xlsx
 from scf.platform.web_session import db_session
