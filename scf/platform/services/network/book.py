@@ -103,15 +103,10 @@ def network_policy(as_of: dt.date) -> NetworkPolicy:
 
 def bank_net_capital() -> Decimal:
     """The bank's net capital (资本净额), the base of the concentration limits: the
-    ``SCF_BANK_NET_CAPITAL`` setting of the running application."""
-    from flask import current_app, has_app_context
-
+    ``SCF_BANK_NET_CAPITAL`` setting (read from the environment like every setting)."""
     from scf.platform.config import Settings
 
-    if has_app_context() and "scf_settings" in current_app.extensions:
-        raw = current_app.extensions["scf_settings"].bank_net_capital
-    else:
-        raw = Settings.from_env(serving=False).bank_net_capital
+    raw = Settings.from_env(serving=False).bank_net_capital
     value = to_decimal(raw, field="SCF_BANK_NET_CAPITAL")
     if value <= 0:
         raise ConfigurationError(f"SCF_BANK_NET_CAPITAL 必须大于0 (must be positive): {raw}")
