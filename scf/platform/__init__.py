@@ -30,6 +30,10 @@ def create_app(
     app.extensions["scf_settings"] = settings
     app.extensions["scf_db"] = database or Database(settings.database_url)
 
+    from scf.platform import request_guards
+
+    request_guards.init_app(app)
+
     from scf.platform.web_session import close_db_session
 
     app.teardown_appcontext(close_db_session)

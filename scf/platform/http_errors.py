@@ -83,16 +83,20 @@ HANDLED_STATUSES = (400, 403, 404, 405, 413, 500)
 
 
 def http_exception_as_problem(error: HTTPException) -> Response:
-    """An HTTP error raised inside an API view (webargs' 422 with its field errors, a 404
-    from routing) as problem+json."""
+    """An HTTP error raised inside an API view (webargs' 400/422 with their field errors, a
+    404 from routing) as problem+json, keeping the field errors."""
+    status = error.code or 500
     errors = None
     data = getattr(error, "data", None)
     if isinstance(data, dict) and "messages" in data:
         errors = data["messages"]
-    detail = error.description if isinstance(error.description, str) else ""
-    if errors and error.code == 422:
+    if errors:
         detail = "请求参数有误，见 errors (invalid input, see errors)"
-    return problem(error.code or 500, error.name, detail, errors)
+    else:
+        detail = API_DETAILS.get(status) or (
+            error.description if isinstance(error.description, str) else ""
+        )
+    return problem(status, API_TITLES.get(status, "输入有误 (validation failed)"), detail, errors)
 
 
 def init_app(app: Flask) -> None:
@@ -111,6 +115,8 @@ def init_app(app: Flask) -> None:
     def _status(error: Any) -> Any:
         status = error.code if isinstance(error, HTTPException) and error.code else 500
         if for_api():
+            if isinstance(error, HTTPException):
+                return http_exception_as_problem(error)
             return problem(status, api_title(status), API_DETAILS.get(status, ""))
         return render_error(status, *_page_texts(status))
 

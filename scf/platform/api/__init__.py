@@ -12,6 +12,8 @@ from typing import Any
 from flask import Flask, g, request
 from flask_smorest import Api, Blueprint
 from flask_wtf.csrf import CSRFProtect, validate_csrf
+from marshmallow import ValidationError
+from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException
 
 from scf.platform.auth.access import Actor
@@ -31,10 +33,26 @@ class ScfApi(Api):  # type: ignore[misc]
         return http_exception_as_problem(error)
 
 
+MAX_PAGE = 1_000_000
+
+
+class PaginationParser(FlaskParser):
+    """Pagination arguments with a bounded page number: a page past ``MAX_PAGE`` would ask
+    the database for an offset it cannot hold (a 500); it is a 422 naming ``page``."""
+
+    def pre_load(self, location_data: Any, *, schema: Any, req: Any, location: str) -> Any:
+        page = location_data.get("page")
+        if isinstance(page, str) and page.strip().isdigit() and int(page) > MAX_PAGE:
+            raise ValidationError({"page": [f"页码不能超过 {MAX_PAGE} (at most {MAX_PAGE})"]})
+        return location_data
+
+
 class ScfBlueprint(Blueprint):  # type: ignore[misc]
-    """Reads request bodies with exact decimals (see ``scf.platform.json``)."""
+    """Reads request bodies with exact decimals and bounds (see ``scf.platform.json``);
+    bounds the page number of paginated lists."""
 
     ARGUMENTS_PARSER = DecimalFlaskParser()
+    PAGINATION_ARGUMENTS_PARSER = PaginationParser()
 
 
 def make_blueprint(name: str, url_prefix: str, description: str) -> Blueprint:
