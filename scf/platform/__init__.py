@@ -30,10 +30,6 @@ def create_app(
     app.extensions["scf_settings"] = settings
     app.extensions["scf_db"] = database or Database(settings.database_url)
 
-    from scf.platform import request_guards
-
-    request_guards.init_app(app)
-
     from scf.platform.web_session import close_db_session
 
     app.teardown_appcontext(close_db_session)
@@ -41,6 +37,10 @@ def create_app(
     from scf.platform.auth.identity import load_actor
 
     app.before_request(load_actor)
+
+    from scf.platform import request_guards
+
+    request_guards.init_app(app)  # after the actor: a refusal page shows who is signed in
 
     from flask_wtf.csrf import CSRFProtect
 
