@@ -32,7 +32,7 @@ from scf.platform.services.unit_of_work import use_case
 __all__ = ["DEFAULT_DATA_DIR", "DEMO_PASSWORD", "SEED_AS_OF", "SeedLoader", "load_seed"]
 
 DEFAULT_DATA_DIR = Path(scf.__file__).resolve().parent.parent / "seed" / "data"
-# The date the demo dataset describes (seed/generate.py SEED_AS_OF): overdue days count to it.
+# The date the demo dataset describes (seed/builder.py SEED_AS_OF): overdue days count to it.
 SEED_AS_OF = dt.date(2026, 11, 20)
 
 
