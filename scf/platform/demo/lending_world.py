@@ -1,6 +1,12 @@
 """A small lending world built in one session: a core enterprise and its programme, a
 supplier and a dealer that pass admission, users for each role, receivables, receipts.
 
+It lives with the demo, not under ``tests/``, because two kinds of callers build it: the
+lending tests (their fixtures and hand-worked figures) and the benchmarks
+(``bench/lending.py``), which are scripts run against the installed package and must not
+reach into the test suite. Like the seed loader, it is data nobody would enter in
+production, and no product code imports it.
+
 Figures the tests work from (the supplier, manufacturing, snapshot 2026-09-30):
   revenue X = 10,000,000; assets 10,000,000, liabilities 4,000,000 → equity Y = 6,000,000
   R = min(X × 0.35, Y × 0.70) − Q = min(3,500,000, 4,200,000) − 0 = 3,500,000 [003 §八]
