@@ -16,8 +16,9 @@ from scf.platform.api.problems import problem
 from scf.platform.api.schemas import money_field
 from scf.platform.auth.access import visible_batch
 from scf.platform.errors import ValidationFailed
-from scf.platform.services.onboarding.batches import list_batches, onboard
+from scf.platform.services.onboarding.batches import onboard
 from scf.platform.services.onboarding.columns import template_csv, template_xlsx
+from scf.platform.services.onboarding.queries import list_batches
 from scf.platform.web_session import db_session
 
 blp = make_blueprint(

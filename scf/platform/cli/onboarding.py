@@ -98,6 +98,7 @@ def load(
 ) -> None:
     """Load FILE for a core enterprise (--core) or a market (--market)."""
     from scf.platform.services.onboarding.batches import onboard as run
+    from scf.platform.services.onboarding.queries import batch_summary
     from scf.platform.services.onboarding.report import write_report
 
     report_format = _report_format(report_path)
@@ -154,20 +155,6 @@ def _advance(bar: Any, phase: str, done: int, total: int) -> None:
     bar.length = max(total, 1)
     bar.pos = 0
     bar.update(done)
-
-
-def batch_summary(batch: Any) -> dict[str, Any]:
-    return {
-        "id": batch.id,
-        "filename": batch.filename,
-        "checksum": batch.checksum,
-        "as_of": batch.as_of.isoformat(),
-        "status": batch.status,
-        "dry_run": batch.dry_run,
-        "accept_valid": batch.accept_valid,
-        "counts": dict(batch.counts),
-        "notes": list(batch.notes),
-    }
 
 
 def _print_summary(

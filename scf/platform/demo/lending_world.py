@@ -221,14 +221,35 @@ def build_world(session: Session) -> World:
     other = Branch(name="唐山分行")
     session.add_all([branch, other])
     session.flush()
-    w.market = Market(
+    w.market = market = Market(
         code="MKT1",
         name="钢材市场",
         kind=MarketKind.PROFESSIONAL_MARKET,
         stage=MarketStage.MATURE,
     )
-    session.add(w.market)
+    session.add(market)
     session.flush()
+    _staff(w, branch, other, market)
+    core = _firms(w, branch)
+    w.programme = Programme(
+        code="PG-CORE",
+        kind=ProgrammeKind.CORE,
+        core_party_id=core.id,
+        name="核心企业1+N",
+        cap=D("10000000"),
+        valid_from=dt.date(2025, 1, 1),
+    )
+    session.add(w.programme)
+    session.add(Commodity(code="steel_rebar", name="螺纹钢", unit="ton", category="steel"))
+    session.flush()
+    session.add(CommodityPrice(commodity_code="steel_rebar", price_date=PRICE_DAY, price=D("4000")))
+    session.flush()
+    return w
+
+
+def _staff(w: World, branch: Branch, other: Branch, market: Market) -> None:
+    """Two relationship managers at the branch and one at another, risk officers at each
+    approval level (and one without), a market administrator and an administrator."""
     w.user("rm", Role.RELATIONSHIP_MANAGER, branch_id=branch.id)
     w.user("rm2", Role.RELATIONSHIP_MANAGER, branch_id=branch.id)
     w.user("rm_far", Role.RELATIONSHIP_MANAGER, branch_id=other.id)
@@ -238,8 +259,13 @@ def build_world(session: Session) -> World:
     w.user(
         "rm_with_level", Role.RELATIONSHIP_MANAGER, "head_office_risk_director", branch_id=branch.id
     )
-    w.user("mkt", Role.MARKET_ADMINISTRATOR, market_id=w.market.id)
+    w.user("mkt", Role.MARKET_ADMINISTRATOR, market_id=market.id)
     w.user("admin", Role.ADMIN)
+
+
+def _firms(w: World, branch: Branch) -> Party:
+    """The core, its supplier and dealer (with snapshots and edges), a warehouse
+    supervisor and a guarantee company; returns the core."""
     core = w.firm("core", 1, industry="manufacturing", established_on=dt.date(1998, 1, 1))
     supplier = w.firm(
         "supplier",
@@ -270,17 +296,4 @@ def build_world(session: Session) -> World:
     )
     w.edge(RelationshipKind.SUPPLIES_TO, supplier, core)
     w.edge(RelationshipKind.DISTRIBUTES_FOR, dealer, core)
-    w.programme = Programme(
-        code="PG-CORE",
-        kind=ProgrammeKind.CORE,
-        core_party_id=core.id,
-        name="核心企业1+N",
-        cap=D("10000000"),
-        valid_from=dt.date(2025, 1, 1),
-    )
-    session.add(w.programme)
-    session.add(Commodity(code="steel_rebar", name="螺纹钢", unit="ton", category="steel"))
-    session.flush()
-    session.add(CommodityPrice(commodity_code="steel_rebar", price_date=PRICE_DAY, price=D("4000")))
-    session.flush()
-    return w
+    return core

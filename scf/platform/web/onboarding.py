@@ -37,13 +37,14 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from scf.credit.industries import INDUSTRIES
 from scf.platform.auth.access import Actor, visible_batch
 from scf.platform.errors import ScfError, ValidationFailed
-from scf.platform.services.onboarding.batches import list_batches, onboard, onboarding_targets
+from scf.platform.services.onboarding.batches import onboard
 from scf.platform.services.onboarding.columns import (
     COLUMNS,
     single_row_file,
     template_csv,
     template_xlsx,
 )
+from scf.platform.services.onboarding.queries import list_batches, onboarding_targets
 from scf.platform.services.onboarding.report import STATUSES, write_report
 from scf.platform.web_session import database, db_session
 
