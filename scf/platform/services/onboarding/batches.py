@@ -31,7 +31,7 @@ from scf.platform.models import OnboardingBatch, Party
 from scf.platform.models.types import utcnow
 from scf.platform.services.onboarding.anchor import Anchor, resolve_anchor
 from scf.platform.services.onboarding.columns import HeaderMap
-from scf.platform.services.onboarding.reading import ParsedFile, RawRow, read_file
+from scf.platform.services.onboarding.reading import FileLimits, ParsedFile, RawRow, read_file
 from scf.platform.services.onboarding.report import add_assessment, counts, report_line
 from scf.platform.services.onboarding.rows import RowSchema, cell_name, row_errors
 from scf.platform.services.onboarding.upsert import FileLoad, existing_parties, refusals, upsert
@@ -58,8 +58,7 @@ def onboard(
     market: str | int | None = None,
     dry_run: bool = False,
     accept_valid: bool = False,
-    max_bytes: int,
-    max_rows: int,
+    limits: FileLimits,
     progress: Progress | None = None,
     today: dt.date | None = None,
 ) -> OnboardingBatch:
@@ -67,7 +66,7 @@ def onboard(
     tick = progress or _quiet
     check_as_of(as_of, today)
     anchor = resolve_anchor(session, actor, as_of, core=core, market=market)
-    parsed = read_file(filename, data, anchor.kind, max_bytes=max_bytes, max_rows=max_rows)  # type: ignore[arg-type]
+    parsed = read_file(filename, data, anchor.kind, limits)  # type: ignore[arg-type]
     batch = _open_batch(
         session,
         actor,
