@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from scf.credit.money import MoneyError, to_decimal
 from scf.platform.errors import ConfigurationError, ValidationFailed
 
+T = TypeVar("T")
 TRUE_WORDS = frozenset({"true", "yes", "1", "是"})
 FALSE_WORDS = frozenset({"false", "no", "0", "否"})
 
@@ -72,22 +73,19 @@ class Row:
             raise self.fail(column, str(error)) from None
 
     def date(self, column: str) -> dt.date | None:
-        value = self.text(column)
-        if value is None:
-            return None
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise self.fail(column, f"日期格式应为YYYY-MM-DD (bad date) “{value}”") from None
+        return self._parsed(column, dt.date.fromisoformat, "日期格式应为YYYY-MM-DD (bad date)")
 
     def integer(self, column: str) -> int | None:
+        return self._parsed(column, int, "应为整数 (not an integer)")
+
+    def _parsed(self, column: str, parse: Callable[[str], T], reason: str) -> T | None:
         value = self.text(column)
         if value is None:
             return None
         try:
-            return int(value)
+            return parse(value)
         except ValueError:
-            raise self.fail(column, f"应为整数 (not an integer) “{value}”") from None
+            raise self.fail(column, f"{reason} “{value}”") from None
 
     def boolean(self, column: str) -> bool | None:
         value = self.text(column)
