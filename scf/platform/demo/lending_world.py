@@ -18,12 +18,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
 from scf.credit.uscc import make
 from scf.platform.auth.access import Actor
 from scf.platform.models import (
+    Base,
     Branch,
     CollateralItem,
     Commodity,
@@ -51,6 +53,7 @@ from scf.platform.models.enums import (
 from scf.platform.services.lending.facilities import Proposal, approve_facility, propose_facility
 
 D = Decimal
+R = TypeVar("R", bound=Base)
 AS_OF = dt.date(2026, 11, 2)  # a Monday
 START = dt.date(2026, 11, 1)
 END = dt.date(2027, 10, 31)
@@ -72,6 +75,12 @@ class World:
     def actor(self, name: str) -> Actor:
         return Actor.of(self.users[name])
 
+    def added(self, row: R) -> R:
+        """``row`` added and flushed (so that it has its id)."""
+        self.session.add(row)
+        self.session.flush()
+        return row
+
     # -- builders ---------------------------------------------------------------------
     def user(self, name: str, role: Role, level: str | None = None, **kw: object) -> User:
         user = User(
@@ -82,9 +91,7 @@ class World:
             approval_level=level,
             **kw,
         )
-        self.session.add(user)
-        self.session.flush()
-        self.users[name] = user
+        self.users[name] = self.added(user)
         return user
 
     def firm(
@@ -97,9 +104,7 @@ class World:
             name=key,
             **kw,
         )
-        self.session.add(party)
-        self.session.flush()
-        self.parties[key] = party
+        self.parties[key] = self.added(party)
         return party
 
     def snapshot(self, party: Party, **figures: object) -> FinancialSnapshot:
@@ -121,12 +126,10 @@ class World:
         snap = FinancialSnapshot(
             party_id=party.id, as_of=dt.date(2026, 9, 30), **{**base, **figures}
         )
-        self.session.add(snap)
-        self.session.flush()
-        return snap
+        return self.added(snap)
 
     def edge(self, kind: RelationshipKind, source: Party, target: Party, **kw: object) -> None:
-        self.session.add(
+        self.added(
             Relationship(
                 kind=kind,
                 source_party_id=source.id,
@@ -135,7 +138,6 @@ class World:
                 **kw,
             )
         )
-        self.session.flush()
 
     def receivable(
         self, code: str, amount: str, *, creditor: str = "supplier", **kw: object
@@ -155,9 +157,7 @@ class World:
             amount=D(amount),
             **{**base, **kw},
         )
-        self.session.add(row)
-        self.session.flush()
-        return row
+        return self.added(row)
 
     def receipt(self, number: str, quantity: str, *, owner: str = "dealer") -> WarehouseReceipt:
         row = WarehouseReceipt(
@@ -172,9 +172,7 @@ class World:
             issued_on=dt.date(2026, 10, 20),
             status=ReceiptStatus.ISSUED,
         )
-        self.session.add(row)
-        self.session.flush()
-        return row
+        return self.added(row)
 
     def collateral(
         self, code: str, kind: CollateralKind, value: str, owner: str, **kw: object
@@ -188,9 +186,7 @@ class World:
             valued_on=dt.date(2026, 10, 1),
             **kw,
         )
-        self.session.add(row)
-        self.session.flush()
-        return row
+        return self.added(row)
 
     # -- lending shortcuts ------------------------------------------------------------
     def proposal(self, **kw: object) -> Proposal:
