@@ -15,6 +15,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from scf.platform.demo.lending_world import World
 from scf.platform.errors import Conflict, Forbidden, RuleRefused, ValidationFailed
 from scf.platform.models import AuditEntry, Facility, Loan, Repayment
 from scf.platform.models.enums import LoanStatus
@@ -26,7 +27,6 @@ from scf.platform.services.lending.loan_book import (
     reconcile_loan,
     refresh_loan_book,
 )
-from tests.platform.lending.world import World
 
 D = Decimal
 
