@@ -157,4 +157,4 @@ class Template(MethodView):
     def get(self, args: dict[str, str]) -> Response:
         """The onboarding template as CSV (UTF-8 with BOM) or XLSX."""
         template = template_download(args["format"])
-        return Response(template.content, mimetype=template.mimetype, headers=template.headers)
+        return Response(template.content, content_type=template.mimetype, headers=template.headers)

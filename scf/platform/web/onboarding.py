@@ -162,7 +162,7 @@ def template(file_format: str) -> Response:
 
 
 def _attachment(file: Download) -> Response:
-    return Response(file.content, mimetype=file.mimetype, headers=file.headers)
+    return Response(file.content, content_type=file.mimetype, headers=file.headers)
 
 
 def _limits() -> FileLimits:
