@@ -8,7 +8,7 @@ import click
 
 from scf.platform.auth.access import Actor
 from scf.platform.cli import app_session
-from scf.platform.services.monitoring.alerts import STATUS_FILTERS
+from scf.platform.services.monitoring.queries import SEVERITIES, STATUS_FILTERS
 
 
 @click.group()
@@ -20,7 +20,7 @@ def alerts() -> None:
 @click.option(
     "--status", type=click.Choice(STATUS_FILTERS), help="unresolved = open + acknowledged."
 )
-@click.option("--severity", type=click.Choice(["info", "warning", "critical"]))
+@click.option("--severity", type=click.Choice(SEVERITIES))
 @click.option("--rule", help="Only this rule, e.g. collateral_margin.")
 @click.option("--party", help="Unified social credit code or customer number.")
 @click.option("--owner", help="Owner's username.")
@@ -36,7 +36,7 @@ def list_command(
     as_json: bool,
 ) -> None:
     """List alerts, most severe and most recent first."""
-    from scf.platform.services.monitoring.alerts import list_alerts
+    from scf.platform.services.monitoring.queries import list_alerts
 
     with app_session() as session:
         total, views = list_alerts(
