@@ -1,7 +1,7 @@
 """The party page's panels (and the network viewer's side panel): exposure, limits,
 collateral, the party's place in the network.
 
-- **Exposure** is ``network_views.exposure_report``: own, related-party group,
+- **Exposure** is ``network.queries.exposure_report``: own, related-party group,
   joint-guarantee groups, chain (core enterprise), market (administrator), with what
   the reader may not see anonymised there.
 - **Limits** are the party's facilities with limit, used and available
