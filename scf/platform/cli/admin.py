@@ -20,7 +20,7 @@ def branches() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def list_branches_command(as_json: bool) -> None:
     """List branches with their numbers of users and parties."""
-    from scf.platform.services.admin.assignments import list_branches
+    from scf.platform.services.admin.queries import list_branches
 
     with app_session() as session:
         rows = [
@@ -65,7 +65,8 @@ def assign_command(uscc: str, manager: str | None, branch: str | None) -> None:
     """Assign a party to a relationship manager and/or a branch; an option left out
     keeps the current value."""
     from scf.platform.auth.access import visible_party
-    from scf.platform.services.admin.assignments import assign_party, party_assignment
+    from scf.platform.services.admin.assignments import assign_party
+    from scf.platform.services.admin.queries import party_assignment
 
     with app_session() as session:
         current = party_assignment(session, visible_party(session, CLI, uscc))

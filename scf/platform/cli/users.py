@@ -61,7 +61,7 @@ def create(
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def list_command(as_json: bool) -> None:
     """List users with role, market, branch and whether they are active."""
-    from scf.platform.services.admin.users import list_users, user_record
+    from scf.platform.services.admin.queries import list_users, user_record
 
     with app_session() as session:
         rows = [user_record(session, u) for u in list_users(session, CLI)]

@@ -1,9 +1,10 @@
 """Administration (administrators only): users and roles, branches, market assignments of
 market administrators, relationship-manager assignment of parties, the audit log.
 
-Each form posts to a few lines that call one service in ``services.users`` or
-``services.assignments``; the use case checks the role, validates, audits and commits
-(one unit of work). A refusal is shown as a message and nothing is written.
+Each form posts to a few lines that call one use case in ``admin.users`` or
+``admin.assignments``; the use case checks the role, validates, audits and commits
+(one unit of work). A refusal is shown as a message and nothing is written. The pages
+read through ``admin.queries``.
 """
 
 from __future__ import annotations
@@ -19,8 +20,7 @@ from scf.platform.auth.access import require_role, visible_party
 from scf.platform.errors import ScfError
 from scf.platform.models import Branch, Market
 from scf.platform.models.enums import Role
-from scf.platform.services import audit
-from scf.platform.services.admin import assignments, users
+from scf.platform.services.admin import assignments, queries, users
 from scf.platform.services.parties.queries import list_parties
 from scf.platform.web.pages import page_arg, with_total
 from scf.platform.web_session import db_session
@@ -59,7 +59,7 @@ def _choices() -> dict[str, Any]:
 @bp.route("/users", endpoint="users")
 def users_page() -> Any:
     session = db_session()
-    rows = [(u, users.user_record(session, u)) for u in users.list_users(session, g.actor)]
+    rows = [(u, queries.user_record(session, u)) for u in queries.list_users(session, g.actor)]
     return render_template("admin/users.html", rows=rows, **_choices())
 
 
@@ -88,14 +88,14 @@ def create_user() -> Any:
 @bp.route("/users/<username>")
 def user(username: str) -> Any:
     session = db_session()
-    found = users.find_user(session, username)
-    _total, history = audit.list_entries(
+    found = queries.find_user(session, username)
+    _total, history = queries.list_entries(
         session, g.actor, entity_type="user", entity_id=str(found.id), limit=20
     )
     return render_template(
         "admin/user.html",
         user=found,
-        record=users.user_record(session, found),
+        record=queries.user_record(session, found),
         history=history,
         **_choices(),
     )
@@ -164,7 +164,7 @@ def reset_password(username: str) -> Any:
 @bp.route("/branches")
 def branches() -> Any:
     return render_template(
-        "admin/branches.html", branches=assignments.list_branches(db_session(), g.actor)
+        "admin/branches.html", branches=queries.list_branches(db_session(), g.actor)
     )
 
 
@@ -196,7 +196,7 @@ def assignments_page() -> Any:
     total, views = list_parties(
         session, g.actor, q=q or None, limit=pager.page_size, offset=pager.offset
     )
-    current = {v.party.id: assignments.party_assignment(session, v.party) for v in views}
+    current = {v.party.id: queries.party_assignment(session, v.party) for v in views}
     return render_template(
         "admin/assignments.html",
         q=q,
@@ -222,14 +222,14 @@ def assign_party(uscc: str) -> Any:
             url_for("admin.assign_party", uscc=uscc),
         )
     party = visible_party(session, g.actor, uscc)
-    _total, history = audit.list_entries(
+    _total, history = queries.list_entries(
         session, g.actor, entity_type="party", entity_id=str(party.id), limit=20
     )
     return render_template(
         "admin/assign_party.html",
         party=party,
-        current=assignments.party_assignment(session, party),
-        managers=assignments.relationship_managers(session, g.actor),
+        current=queries.party_assignment(session, party),
+        managers=queries.relationship_managers(session, g.actor),
         history=history,
         **_choices(),
     )
@@ -240,7 +240,7 @@ def audit_log() -> Any:
     pager = page_arg(50)
     entity_type = request.args.get("entity_type") or None
     actor_name = request.args.get("actor") or None
-    total, entries = audit.list_entries(
+    total, entries = queries.list_entries(
         db_session(),
         g.actor,
         entity_type=entity_type,
