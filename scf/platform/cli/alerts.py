@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from scf.platform.auth.access import Actor
 from scf.platform.cli import app_session
+from scf.platform.cli.listing import print_rows
 from scf.platform.services.monitoring.queries import SEVERITIES, STATUS_FILTERS
 
 
@@ -50,17 +49,16 @@ def list_command(
             limit=limit,
         )
         rows = [v.to_dict() for v in views]
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    for row in rows:
-        party_ = row["party"] or {}
-        click.echo(
+    print_rows(
+        rows,
+        as_json,
+        lambda row: (
             f"{row['id']:>6}  {row['severity']:<8} {row['status']:<12} {row['rule']:<32} "
-            f"{row['last_seen_on']}  {party_.get('name') or '-'}"  # type: ignore[union-attr]
-        )
-        click.echo(f"{'':>8}{row['message']}")
-    click.echo(f"共 {total} 条预警 (alerts){'' if total <= limit else f', showing {limit}'}")
+            f"{row['last_seen_on']}  {(row['party'] or {}).get('name') or '-'}\n"
+            f"{'':>8}{row['message']}"
+        ),
+        f"共 {total} 条预警 (alerts){'' if total <= limit else f', showing {limit}'}",
+    )
 
 
 def _act(action: str, alert_id: int, comment: str | None) -> None:

@@ -25,7 +25,6 @@ from sqlalchemy.orm import Session
 
 from scf.graph.exposure import (
     chain_exposure,
-    concentration,
     market_exposure,
     related_party_groups,
 )
@@ -34,7 +33,10 @@ from scf.graph.policy import NetworkPolicy
 from scf.platform.auth.access import Actor, require_role
 from scf.platform.models.enums import Role
 from scf.platform.services.network.book import bank_net_capital, network_as_of, network_policy
-from scf.platform.services.network.exposure import related_party_concentration_breaches
+from scf.platform.services.network.exposure import (
+    group_limit,
+    related_party_concentration_breaches,
+)
 from scf.platform.services.network.queries import guarantee_circles_view
 
 
@@ -202,12 +204,7 @@ def _related_party_groups(
     for group in related_party_groups(network, policy):
         if len(group.members) < 2:
             continue
-        limit = concentration(
-            group.exposure,
-            capital,
-            policy.related_party_group_max,
-            policy.refs["related_party_group_max"],
-        )
+        limit = group_limit(group.exposure, capital, policy)
         groups.append(
             GroupLine(
                 group.id,

@@ -20,7 +20,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from scf.platform.auth.access import Actor, can_view_market, party_filter, require_role
+from scf.platform.auth.access import (
+    Actor,
+    can_view_market,
+    find_party_by_reference,
+    require_role,
+)
 from scf.platform.errors import Conflict, ValidationFailed
 from scf.platform.models import JointGuaranteeGroup, Loan, Market, Party, Relationship
 from scf.platform.models.enums import PartyKind, RelationshipKind, Role
@@ -124,19 +129,6 @@ def _edge_kind(kind: str) -> RelationshipKind:
         ) from None
 
 
-def _party(session: Session, actor: Actor, reference: str | None) -> Party | None:
-    """A party the actor may see, by unified social credit code or customer number."""
-    if not reference:
-        return None
-    query = sa.select(Party).where(
-        sa.or_(Party.uscc == reference, Party.customer_number == reference)
-    )
-    clause = party_filter(actor)
-    if clause is not None:
-        query = query.where(clause)
-    return session.scalars(query.order_by(Party.id)).first()
-
-
 def _ends(
     session: Session,
     actor: Actor,
@@ -149,7 +141,7 @@ def _ends(
 ) -> _Ends:
     """Both ends, each visible to the actor: the target is a market, a group or a party
     according to the kind (a warehouse supervisor supervises a market or a party)."""
-    source_party = _party(session, actor, source)
+    source_party = find_party_by_reference(session, actor, source) if source else None
     if source_party is None:
         problems.add("source", f"未知主体 (unknown party): {source}")
     elif kind in PERSON_SOURCES and source_party.kind is not PartyKind.PERSON:
@@ -166,7 +158,7 @@ def _ends(
         if group is None or not can_view_market(actor, group.market_id):
             problems.add("target_group", f"未知联保体 (unknown group): {target_group}")
         return _Ends(source_party, group=group)
-    target_party = _party(session, actor, target)
+    target_party = find_party_by_reference(session, actor, target) if target else None
     if target_party is None:
         problems.add("target", f"未知主体 (unknown party): {target}")
     elif source_party is not None and target_party.id == source_party.id:
