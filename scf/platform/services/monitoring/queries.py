@@ -75,16 +75,12 @@ def _iso(value: dt.datetime | None) -> str | None:
 
 
 def _views(session: Session, query: sa.Select[tuple[Alert]]) -> list[AlertView]:
+    """Each alert with its party's code and name, its loan's code and the usernames of
+    its owner and of who acknowledged and resolved it (the fields of ``AlertView``)."""
     owner, acknowledger, resolver = aliased(User), aliased(User), aliased(User)
+    people = (person.username for person in (owner, acknowledger, resolver))
     rows = session.execute(
-        query.add_columns(
-            Party.uscc,
-            Party.name,
-            Loan.code,
-            owner.username,
-            acknowledger.username,
-            resolver.username,
-        )
+        query.add_columns(Party.uscc, Party.name, Loan.code, *people)
         .outerjoin(Party, Party.id == Alert.party_id)
         .outerjoin(Loan, Loan.id == Alert.loan_id)
         .outerjoin(owner, owner.id == Alert.owner_user_id)
