@@ -111,6 +111,7 @@ def _offer(
 
 
 def network_entries(session: Session, actor: Actor, as_of: dt.date) -> NetworkEntries:
+    """Every way into the viewer the reader may open on ``as_of``, by kind."""
     require_bank_staff(actor)
     network = network_as_of(session, as_of)
     policy = network_policy(as_of)
