@@ -5,71 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from marshmallow import Schema, fields, validate
 
 from scf.platform.api import actor, make_blueprint
-from scf.platform.api.schemas import PartyRefSchema
-from scf.platform.services.monitoring.alerts import COMMENT_MAX, acknowledge_alert, resolve_alert
+from scf.platform.api.schemas.monitoring import ActionSchema, AlertQuery, AlertSchema
+from scf.platform.services.monitoring.alerts import acknowledge_alert, resolve_alert
 from scf.platform.services.monitoring.queries import (
-    SEVERITIES,
-    STATUS_FILTERS,
     get_alert,
     list_alerts,
 )
 from scf.platform.web_session import db_session
 
 blp = make_blueprint("alerts", "/alerts", "Monitoring alerts (预警): the queue to work through")
-
-
-class AlertQuery(Schema):
-    status = fields.String(
-        validate=validate.OneOf(STATUS_FILTERS),
-        metadata={
-            "description": "open, acknowledged, resolved, or unresolved (open + acknowledged)"
-        },
-    )
-    severity = fields.String(validate=validate.OneOf(SEVERITIES))
-    rule = fields.String(metadata={"description": "e.g. collateral_margin, loan_overdue"})
-    party = fields.String(metadata={"description": "unified social credit code or customer number"})
-    owner = fields.String(metadata={"description": "username of the owner"})
-
-
-class AlertEventSchema(Schema):
-    at = fields.String()
-    actor = fields.String()
-    action = fields.String()
-    comment = fields.String(allow_none=True)
-
-
-class AlertSchema(Schema):
-    id = fields.Integer()
-    rule = fields.String()
-    severity = fields.String()
-    status = fields.String()
-    subject_type = fields.String()
-    subject_id = fields.Integer(allow_none=True)
-    party = fields.Nested(PartyRefSchema, allow_none=True)
-    loan_code = fields.String(allow_none=True)
-    market_id = fields.Integer(allow_none=True)
-    owner = fields.String(allow_none=True)
-    message = fields.String()
-    figures = fields.Dict(
-        metadata={"description": "the figures behind it; amounts as decimal strings"}
-    )
-    first_seen_on = fields.String()
-    last_seen_on = fields.String()
-    acknowledged_at = fields.String(allow_none=True)
-    acknowledged_by = fields.String(allow_none=True)
-    resolved_at = fields.String(allow_none=True)
-    resolved_by = fields.String(allow_none=True)
-    comment = fields.String(allow_none=True)
-    events = fields.List(fields.Nested(AlertEventSchema))
-
-
-class ActionSchema(Schema):
-    comment = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(max=COMMENT_MAX)
-    )
 
 
 @blp.route("")

@@ -36,7 +36,7 @@ from scf.platform.api.lending_schemas import (
     SplitIn,
     StatusIn,
 )
-from scf.platform.api.schemas import AsOfQuery
+from scf.platform.api.schemas.common import AsOfQuery
 from scf.platform.services.collateral import receipts as receipt_service
 from scf.platform.services.lending import drawdowns as drawdown_service
 from scf.platform.services.lending import facilities as facility_service

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from scf.platform.api.schemas import PartyRefSchema, money_field
+from scf.platform.api.schemas.common import PartyRefSchema, money_field
 from scf.platform.models.enums import FacilityStatus, GuarantorKind, Product, RepaymentMethod
 
 

@@ -12,7 +12,8 @@ from typing import Any
 from flask.views import MethodView
 
 from scf.platform.api import actor, make_blueprint
-from scf.platform.api.schemas import AsOfQuery, LoanLineSchema, MarketSchema, MerchantStatusSchema
+from scf.platform.api.schemas.common import AsOfQuery
+from scf.platform.api.schemas.markets import LoanLineSchema, MarketSchema, MerchantStatusSchema
 from scf.platform.services.markets import portal
 from scf.platform.services.markets.queries import list_markets
 from scf.platform.web_session import db_session

@@ -8,7 +8,8 @@ from typing import Any
 from flask.views import MethodView
 
 from scf.platform.api import actor, make_blueprint
-from scf.platform.api.network_schemas import (
+from scf.platform.api.schemas.common import AsOfQuery
+from scf.platform.api.schemas.network import (
     CircleQuery,
     CircleSchema,
     EgoQuery,
@@ -17,7 +18,6 @@ from scf.platform.api.network_schemas import (
     StressIn,
     StressSchema,
 )
-from scf.platform.api.schemas import AsOfQuery
 from scf.platform.services.network.ego import ego_network_view
 from scf.platform.services.network.queries import exposure_report, guarantee_circles_view
 from scf.platform.services.network.stress import run_stress_scenario

@@ -12,7 +12,7 @@ from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from scf.platform.api import actor, make_blueprint
-from scf.platform.api.schemas import money_field
+from scf.platform.api.schemas.common import money_field
 from scf.platform.auth.access import visible_batch
 from scf.platform.errors import ValidationFailed
 from scf.platform.http_errors import problem

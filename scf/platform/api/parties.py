@@ -8,7 +8,12 @@ from typing import Any
 from flask.views import MethodView
 
 from scf.platform.api import actor, make_blueprint
-from scf.platform.api.schemas import AssessmentQuery, AssessmentSchema, PartyQuery, PartySchema
+from scf.platform.api.schemas.parties import (
+    AssessmentQuery,
+    AssessmentSchema,
+    PartyQuery,
+    PartySchema,
+)
 from scf.platform.auth.access import visible_party
 from scf.platform.services.parties.assessment import assess_party
 from scf.platform.services.parties.queries import list_parties, roles_of

@@ -8,42 +8,13 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask.views import MethodView
-from marshmallow import Schema, fields, validate
 
 from scf.platform.api import actor, make_blueprint
+from scf.platform.api.schemas.monitoring import PriceImportResultSchema, PriceImportSchema
 from scf.platform.services.collateral.prices import import_prices
 from scf.platform.web_session import db_session
 
 blp = make_blueprint("prices", "/prices", "Commodity prices (商品价格) for mark-to-market")
-MAX_ROWS = 10_000
-
-
-class PriceRowSchema(Schema):
-    commodity = fields.String(metadata={"description": "commodity code, e.g. steel_rebar"})
-    price_date = fields.String(metadata={"description": "YYYY-MM-DD, not after today"})
-    price = fields.Raw(
-        metadata={
-            "description": 'price per unit, e.g. "2613.14" (a JSON number is read as an exact decimal)'
-        }
-    )
-
-
-class PriceImportSchema(Schema):
-    source = fields.String(load_default="api", validate=validate.Length(max=100))
-    prices = fields.List(
-        fields.Nested(PriceRowSchema), required=True, validate=validate.Length(min=1, max=MAX_ROWS)
-    )
-
-
-class RejectedRowSchema(Schema):
-    row = fields.String()
-    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
-
-
-class PriceImportResultSchema(Schema):
-    loaded = fields.Integer()
-    unchanged = fields.Integer()
-    rejected = fields.List(fields.Nested(RejectedRowSchema))
 
 
 @blp.route("")

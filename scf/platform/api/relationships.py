@@ -8,7 +8,7 @@ from typing import Any
 from flask.views import MethodView
 
 from scf.platform.api import actor, make_blueprint
-from scf.platform.api.network_schemas import (
+from scf.platform.api.schemas.network import (
     DeleteQuery,
     RelationshipIn,
     RelationshipOut,

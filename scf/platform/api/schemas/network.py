@@ -9,7 +9,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from scf.graph.data import EDGE_KINDS
-from scf.platform.api.schemas import AsOfQuery, money_field
+from scf.platform.api.schemas.common import AsOfQuery, money_field
 
 
 def ratio_field(**kwargs: Any) -> fields.Decimal:
