@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from scf.credit.availability import drawdown_rules
+from scf.credit.dates import months_between
 from scf.credit.explain import RuleResult, rule
 from scf.credit.money import ZERO
 from scf.credit.policy import load_policy
@@ -51,7 +52,6 @@ from scf.platform.services.lending.limits import (
 )
 from scf.platform.services.lending.loan_book import (
     loan_snapshot,
-    months_between,
     refresh_delinquency,
     schedule_for,
     store_schedule,

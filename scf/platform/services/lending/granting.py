@@ -18,6 +18,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from scf.credit.dates import months_between
 from scf.credit.explain import RuleResult, rule
 from scf.credit.facility_rules import (
     collateral_rate_kind,
@@ -65,7 +66,6 @@ from scf.platform.services.lending.guarantors import (
     person_links,
 )
 from scf.platform.services.lending.limits import money_sum, programme_usage
-from scf.platform.services.lending.loan_book import months_between
 from scf.platform.services.parties.assessment import (
     ASSESSABLE,
     assess_loaded_party,
