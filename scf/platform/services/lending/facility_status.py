@@ -8,6 +8,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from scf.credit.drawdowns import EXPIRING, facility_status_on
 from scf.credit.money import ZERO
 from scf.credit.policy import load_policy
 from scf.platform.auth.access import Actor, require_role
@@ -76,18 +77,21 @@ def set_facility_status(
 
 @use_case
 def expire_facilities(session: Session, actor: Actor, as_of: dt.date) -> list[Facility]:
-    """Mark facilities past their end date expired (the drawdown check refuses them anyway)."""
+    """Write down the expiry ``facility_status_on`` already reads from the calendar (the
+    drawdown and disbursal checks refuse an ended facility before this runs)."""
     ended = list(
         session.scalars(
             sa.select(Facility).where(
                 Facility.end_date < as_of,
-                Facility.status.in_([FacilityStatus.ACTIVE, FacilityStatus.FROZEN]),
+                Facility.status.in_([FacilityStatus(s) for s in EXPIRING]),
             )
         )
     )
     for facility in ended:
         before = snapshot(facility)
-        facility.status = FacilityStatus.EXPIRED
+        facility.status = FacilityStatus(
+            facility_status_on(facility.status.value, facility.end_date, as_of)
+        )
         audit.record(
             session,
             actor,
