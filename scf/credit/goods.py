@@ -54,6 +54,27 @@ def lending_value(quantity: Decimal, price: Decimal, rate: Decimal) -> Decimal:
     return floor_fen(quantity * price * rate)
 
 
+def price_stale(age_business_days: int, policy: Policy) -> bool:
+    """A price more than five business days old is stale [DOMAIN §6] *(assumed)*: goods
+    valued with it cannot be trusted, so they are neither lent against nor marked as ok."""
+    return age_business_days > int(policy.decimal("goods.stale_price_business_days"))
+
+
+def price_current(price_date: date | None, as_of: date, policy: Policy) -> RuleResult:
+    """Pledged goods are lent against only with a price that is known and not stale
+    [DOMAIN §6] (the same ``price_stale`` the mark-to-market raises its alert with)."""
+    stale_days = int(policy.decimal("goods.stale_price_business_days"))
+    return rule(
+        "price_current",
+        "[DOMAIN §6]",
+        price_date is not None
+        and not price_stale(business_days_between(price_date, as_of), policy),
+        None if price_date is None else price_date.isoformat(),
+        f"≤ {stale_days} 个工作日",
+        "质物须有近期市场价格 (a current market price for the goods)",
+    )
+
+
 @dataclass(frozen=True)
 class MarginStatus:
     status: str  # ok / warning / liquidation / stale_price
@@ -94,7 +115,7 @@ def margin_status(
     shortfall = max(loan_balance - lending, ZERO)
     age = business_days_between(price_date, as_of)
     alerts = []
-    if age > int(policy.decimal("goods.stale_price_business_days")):
+    if price_stale(age, policy):
         alerts.append("stale_price")
     if market == 0 or loan_balance >= market * policy.decimal("goods.liquidation_ratio"):
         alerts.append("liquidation")

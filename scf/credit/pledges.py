@@ -55,6 +55,35 @@ class Allowance:
         }
 
 
+def unpledged_allowance(
+    receipt: str, status: str, pledged: bool, quantity: Decimal
+) -> Allowance | None:
+    """A receipt no loan holds: every unit left may go while it is issued, none once it is
+    split, released or cancelled; None when a loan holds it (the loan decides)."""
+    if status == "issued":
+        return Allowance(receipt, quantity, "unpledged", "仓单未质押，可自由提货")
+    if status != "pledged" or not pledged:
+        return Allowance(receipt, ZERO, "none", f"仓单状态 {status}")
+    return None
+
+
+def secured_balance(loan_status: str, principal: Decimal, outstanding: Decimal) -> Decimal:
+    """What pledged goods still secure: nothing once the loan is repaid, the whole principal
+    while it is pending (blocked, not yet disbursed), else the principal outstanding."""
+    if loan_status == "repaid":
+        return ZERO
+    if loan_status == "pending":
+        return principal
+    return outstanding
+
+
+def releases_with_margin(product: str, balance: Decimal) -> bool:
+    """保兑仓 goods leave in step with the margin paid while anything is owed
+    (随缴保证金随提货) [003 §六(九)]; other pledges as the loan is repaid (随还随提)
+    [003 §七(四)2]."""
+    return product == "confirmed_warehouse" and balance > 0
+
+
 def repayment_allowance(
     positions: Sequence[Position], receipt: str, *, balance: Decimal, rate: Decimal
 ) -> Allowance:

@@ -37,6 +37,7 @@ from scf.platform.api.lending_schemas import (
     StatusIn,
 )
 from scf.platform.api.schemas import AsOfQuery
+from scf.platform.services.collateral import receipt_queries
 from scf.platform.services.collateral import receipts as receipt_service
 from scf.platform.services.lending import drawdowns as drawdown_service
 from scf.platform.services.lending import facilities as facility_service
@@ -344,10 +345,10 @@ class Usage(MethodView):
 
 def _receipt(number: str, on: dt.date) -> dict[str, object]:
     session = db_session()
-    receipt = receipt_service.visible_receipt(session, actor(), number)
-    allowance = receipt_service.release_allowance(session, receipt, on)
+    receipt = receipt_queries.visible_receipt(session, actor(), number)
+    allowance = receipt_queries.release_allowance(session, receipt, on)
     return {
-        **receipt_service.receipt_snapshot(receipt),
+        **receipt_queries.receipt_snapshot(receipt),
         "releasable_now": str(allowance.quantity),
         "release_basis": allowance.basis,
         "explanation": allowance.explanation,

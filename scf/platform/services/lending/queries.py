@@ -41,7 +41,7 @@ from scf.platform.models import (
 )
 from scf.platform.models.enums import FacilityStatus, LoanStatus, Product
 from scf.platform.services.collateral.pledged import drawdown_collateral
-from scf.platform.services.collateral.receipts import margin_paid, release_allowance
+from scf.platform.services.collateral.receipt_queries import margin_paid, release_allowance
 from scf.platform.services.lending.facilities import authority_needed, pending_step
 from scf.platform.services.lending.limits import (
     ProgrammeUsage,
