@@ -22,7 +22,7 @@ from scf.credit.dates import months_between
 from scf.credit.explain import RuleResult, rule
 from scf.credit.money import format_yuan
 from scf.credit.policy import Policy
-from scf.credit.pricing import rate_within_bounds
+from scf.credit.pricing import RATE_OUT_OF_BOUNDS, rate_within_bounds
 from scf.credit.schedules import term_rule
 
 # Statuses in which a facility still binds and so expires at its end date.
@@ -126,9 +126,6 @@ def disbursal_rules(
         facility_active(facility_status, facility_end, on),
         disbursed_on_or_after_request(requested_on, on, maturity),
     )
-
-
-RATE_OUT_OF_BOUNDS = "须在0与1之间，如0.0815 (a ratio between 0 and 1)"
 
 
 @dataclass(frozen=True)

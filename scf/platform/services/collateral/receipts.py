@@ -41,8 +41,8 @@ from scf.platform.services.collateral.receipt_queries import (
     release_allowance,
     visible_receipt,
 )
-from scf.platform.services.lending.granting import refuse
 from scf.platform.services.lending.limits import lock_facility
+from scf.platform.services.lending.refusals import refuse
 from scf.platform.services.unit_of_work import use_case
 
 

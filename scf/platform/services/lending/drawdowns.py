@@ -50,7 +50,6 @@ from scf.platform.services.collateral.pledged import (
     backing,
     drawdown_collateral,
 )
-from scf.platform.services.lending.granting import refuse
 from scf.platform.services.lending.limits import (
     facility_availability,
     facility_position,
@@ -62,6 +61,7 @@ from scf.platform.services.lending.loan_book import (
     schedule_for,
     store_schedule,
 )
+from scf.platform.services.lending.refusals import refuse
 from scf.platform.services.unit_of_work import use_case
 
 

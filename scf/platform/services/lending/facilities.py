@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from scf.credit.authority import authority_rule, lowest_sufficient_level, not_own_proposal_rule
 from scf.credit.dates import add_years
-from scf.credit.explain import rule
+from scf.credit.granting import collateral_not_pledged_elsewhere, facility_not_ended
 from scf.credit.policy import load_policy
 from scf.platform.auth.access import (
     Actor,
@@ -47,7 +47,6 @@ from scf.platform.services.lending.granting import (
     GrantDecision,
     evaluate_grant,
     party_total_limits,
-    refuse,
 )
 from scf.platform.services.lending.limits import (
     lock_facility,
@@ -59,6 +58,7 @@ from scf.platform.services.lending.proposals import (
     recorded_terms,
     stored_terms,
 )
+from scf.platform.services.lending.refusals import refuse
 from scf.platform.services.unit_of_work import use_case
 
 PROPOSALS = (ApprovalAction.PROPOSE, ApprovalAction.RESUBMIT, ApprovalAction.PROPOSE_CHANGE)
@@ -111,20 +111,9 @@ def propose_facility(
         raise Forbidden("提议需要具名用户 (a proposal needs a named user, not the system)")
     terms = proposal_terms(session, actor, proposal, as_of)
     for item in terms.collateral:
-        if item.pledged_facility_id is not None:
-            raise refuse(
-                "抵质押物已押于其他额度 (collateral already pledged)",
-                [
-                    rule(
-                        "collateral_not_pledged_elsewhere",
-                        "[003 §七]",
-                        False,
-                        item.code,
-                        "未抵押",
-                        "抵质押物不得重复抵押 (collateral pledged once)",
-                    )
-                ],
-            )
+        check = collateral_not_pledged_elsewhere(item.code, item.pledged_facility_id)
+        if not check.ok:
+            raise refuse("抵质押物已押于其他额度 (collateral already pledged)", [check])
     decision = evaluate_grant(session, terms)
     facility = Facility(
         code=f"FA{as_of:%Y%m%d}{secrets.token_hex(3).upper()}",
@@ -213,14 +202,7 @@ def approve_facility(
     rules = [
         not_own_proposal_rule(pending.actor_id, actor.user_id),
         authority_rule(level, facility.product.value, total, policy),
-        rule(
-            "facility_not_ended",
-            "[003 §八]",
-            on <= facility.end_date,
-            on.isoformat(),
-            f"≤ {facility.end_date.isoformat()}",
-            "额度到期后不能再审批 (a facility past its end date cannot be approved)",
-        ),
+        facility_not_ended(on, facility.end_date),
     ]
     if any(not r.ok for r in rules):
         raise refuse("审批被拒绝 (approval refused)", rules)
