@@ -43,12 +43,11 @@ from scf.platform.services.lending import drawdowns as drawdown_service
 from scf.platform.services.lending import facilities as facility_service
 from scf.platform.services.lending import facility_status
 from scf.platform.services.lending.loan_book import apply_repayment
+from scf.platform.services.lending.loan_queries import loan_view, repayment_dict
 from scf.platform.services.lending.queries import (
     drawdown_dict,
     facility_view,
     list_facilities,
-    loan_view,
-    repayment_dict,
     summary_dict,
 )
 from scf.platform.web_session import db_session

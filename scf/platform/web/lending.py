@@ -22,7 +22,8 @@ from scf.platform.models.enums import FacilityStatus, GuarantorKind, Product, Re
 from scf.platform.services.lending import drawdowns as drawdown_service
 from scf.platform.services.lending import facilities as facility_service
 from scf.platform.services.lending.loan_book import apply_repayment
-from scf.platform.services.lending.queries import facility_view, list_facilities, loan_view
+from scf.platform.services.lending.loan_queries import loan_view
+from scf.platform.services.lending.queries import facility_view, list_facilities
 from scf.platform.web_session import db_session
 
 bp = Blueprint("lending", __name__, url_prefix="/lending")

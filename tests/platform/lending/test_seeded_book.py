@@ -17,7 +17,7 @@ from scf.platform.services.lending.limits import (
     programme_usage,
     reconcile_facility,
 )
-from scf.platform.services.lending.loan_book import reconcile_loan
+from scf.platform.services.lending.loan_queries import reconcile_loan
 
 
 @pytest.fixture()

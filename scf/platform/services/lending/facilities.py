@@ -18,10 +18,9 @@ import secrets
 from decimal import Decimal
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from scf.credit.authority import authority_rule, lowest_sufficient_level, not_own_proposal_rule
+from scf.credit.authority import authority_rule, not_own_proposal_rule
 from scf.credit.dates import add_years
 from scf.credit.granting import collateral_not_pledged_elsewhere, facility_not_ended
 from scf.credit.policy import load_policy
@@ -58,10 +57,9 @@ from scf.platform.services.lending.proposals import (
     recorded_terms,
     stored_terms,
 )
+from scf.platform.services.lending.queries import approvals, pending_step
 from scf.platform.services.lending.refusals import refuse
 from scf.platform.services.unit_of_work import use_case
-
-PROPOSALS = (ApprovalAction.PROPOSE, ApprovalAction.RESUBMIT, ApprovalAction.PROPOSE_CHANGE)
 
 
 def snapshot(facility: Facility) -> dict[str, Any]:
@@ -153,28 +151,6 @@ def propose_facility(
     )
     session.flush()
     return facility
-
-
-def approvals(session: Session, facility: Facility) -> list[Approval]:
-    return list(
-        session.scalars(
-            sa.select(Approval).where(Approval.facility_id == facility.id).order_by(Approval.id)
-        )
-    )
-
-
-def pending_step(session: Session, facility: Facility) -> Approval | None:
-    """The proposal awaiting a decision: a new facility's, or a limit change's."""
-    steps = approvals(session, facility)
-    last = steps[-1] if steps else None
-    if last is None or last.action not in {a.value for a in PROPOSALS}:
-        return None
-    if facility.status in (FacilityStatus.PROPOSED,) or (
-        last.action == ApprovalAction.PROPOSE_CHANGE.value
-        and facility.status in (FacilityStatus.ACTIVE, FacilityStatus.FROZEN)
-    ):
-        return last
-    return None
 
 
 def locked_facility(session: Session, actor: Actor, facility_id: int) -> Facility:
@@ -350,11 +326,3 @@ def propose_limit_change(
     )
     session.flush()
     return approvals(session, facility)[-1]
-
-
-def authority_needed(
-    session: Session, facility: Facility, amount: Decimal, on: dt.date
-) -> str | None:
-    """The lowest approval level that may approve ``amount`` on this facility."""
-    total = party_total_limits(session, facility.party_id, facility.id) + amount
-    return lowest_sufficient_level(facility.product.value, total, load_policy(on))

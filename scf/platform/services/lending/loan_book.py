@@ -3,8 +3,9 @@
 Schedules are never computed here: ``scf.credit.schedules`` builds them and
 ``scf.credit.repayments`` applies money to them; this module only stores what they
 return, so the API, the seed and the jobs agree. Balances are derived
-(``outstanding_principal``), and ``reconcile_loan`` proves the stored schedule agrees
-with the repayments.
+(``outstanding_principal``), and ``loan_queries.reconcile_loan`` proves the stored
+schedule agrees with the repayments. Each public function here is one use case or a
+step of one; what pages read is in ``loan_queries``.
 """
 
 from __future__ import annotations
@@ -21,11 +22,9 @@ from scf.credit.money import ZERO
 from scf.credit.policy import load_policy
 from scf.credit.repayments import (
     Line,
-    Payoff,
     RepaymentError,
     allocate,
     end_on_maturity,
-    payoff,
     prepayment_mode,
 )
 from scf.credit.schedules import Schedule, build_schedule
@@ -36,6 +35,7 @@ from scf.platform.models.enums import LoanStatus, ReceiptStatus, RepaymentMethod
 from scf.platform.services import audit
 from scf.platform.services.lending.balances import outstanding_principal
 from scf.platform.services.lending.limits import lock_facility
+from scf.platform.services.lending.loan_queries import schedule_lines
 from scf.platform.services.unit_of_work import use_case
 
 
@@ -90,19 +90,6 @@ def refresh_delinquency(loan: Loan, as_of: dt.date) -> None:
 
 
 # ------------------------------------------------------------------- repayments
-
-
-def schedule_lines(loan: Loan) -> list[Line]:
-    """The stored schedule as the engine's lines (what is due and what is paid)."""
-    return [
-        Line(i.seq, i.due_date, i.principal_due, i.interest_due, i.principal_paid, i.interest_paid)
-        for i in sorted(loan.instalments, key=lambda i: i.seq)
-    ]
-
-
-def loan_payoff(loan: Loan, on: dt.date) -> Payoff:
-    """What closes the loan on ``on`` (提前结清金额)."""
-    return payoff(schedule_lines(loan), on=on, rate=loan.rate_annual, policy=load_policy(on))
 
 
 def _store_lines(loan: Loan, lines: tuple[Line, ...]) -> None:
@@ -237,33 +224,3 @@ def refresh_loan_book(session: Session, as_of: dt.date) -> int:
         refresh_delinquency(loan, as_of)
     session.flush()
     return len(loans)
-
-
-def reconcile_loan(loan: Loan) -> list[str]:
-    """Stored figures that must agree; an empty list when they do.
-
-    Σ principal due = the loan's principal; Σ principal and interest paid on the
-    schedule = Σ of the repayments' parts; nothing paid beyond what is due; repaid
-    exactly when nothing is outstanding."""
-    problems: list[str] = []
-    if loan.status in (LoanStatus.PENDING, LoanStatus.CANCELLED):
-        return [] if not loan.instalments else [f"{loan.code}: schedule before disbursal"]
-    if not loan.instalments:
-        return [f"{loan.code}: no schedule"]
-    due = sum((i.principal_due for i in loan.instalments), ZERO)
-    if due != loan.principal:
-        problems.append(f"{loan.code}: Σ principal due {due} ≠ principal {loan.principal}")
-    for name in ("principal", "interest"):
-        paid = sum((getattr(i, f"{name}_paid") for i in loan.instalments), ZERO)
-        parts = sum((getattr(r, f"{name}_part") for r in loan.repayments), ZERO)
-        if paid != parts:
-            problems.append(f"{loan.code}: Σ {name} paid {paid} ≠ Σ repayments {parts}")
-    for i in loan.instalments:
-        if i.principal_paid > i.principal_due or i.interest_paid > i.interest_due:
-            problems.append(f"{loan.code}: instalment {i.seq} paid beyond due")
-    repaid = outstanding_principal(loan) == ZERO
-    if repaid != (loan.status is LoanStatus.REPAID):
-        problems.append(
-            f"{loan.code}: status {loan.status.value} but outstanding {outstanding_principal(loan)}"
-        )
-    return problems
