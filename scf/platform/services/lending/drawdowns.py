@@ -198,7 +198,7 @@ def request_drawdown(
         facility_id=facility.id,
         amount=request.amount,
         requested_on=request.requested_on,
-        status=DrawdownStatus.PENDING.value,
+        status=DrawdownStatus.PENDING,
         loan_id=loan.id,
         requested_by_id=actor.user_id,
         reason={
@@ -285,8 +285,8 @@ def _pending(session: Session, actor: Actor, drawdown_id: int) -> tuple[Drawdown
     visible_facility(session, actor, drawdown.facility_id)
     facility = lock_facility(session, drawdown.facility_id)
     session.refresh(drawdown)
-    if drawdown.status != DrawdownStatus.PENDING.value:
-        raise Conflict(f"提款 {drawdown_id} 状态为 {drawdown.status} (not pending)")
+    if drawdown.status is not DrawdownStatus.PENDING:
+        raise Conflict(f"提款 {drawdown_id} 状态为 {drawdown.status.value} (not pending)")
     loan = session.get(Loan, drawdown.loan_id)
     assert facility is not None and loan is not None
     return drawdown, facility, loan
@@ -310,7 +310,7 @@ def disburse_drawdown(session: Session, actor: Actor, drawdown_id: int, *, on: d
     loan.drawn_on = on
     loan.status = LoanStatus.ACTIVE
     store_schedule(loan, schedule_for(loan, int(drawdown.reason.get("instalments", 1))))
-    drawdown.status = DrawdownStatus.UTILISED.value
+    drawdown.status = DrawdownStatus.UTILISED
     session.flush()
     refresh_delinquency(loan, on)
     audit.record(
@@ -346,7 +346,7 @@ def cancel_drawdown(session: Session, actor: Actor, drawdown_id: int, *, reason:
         receipt.pledged_loan_id = None
         receipt.status = ReceiptStatus.ISSUED
     loan.status = LoanStatus.CANCELLED
-    drawdown.status = DrawdownStatus.CANCELLED.value
+    drawdown.status = DrawdownStatus.CANCELLED
     audit.record(
         session,
         actor,

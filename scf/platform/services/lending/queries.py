@@ -132,7 +132,7 @@ def drawdown_dict(d: Drawdown) -> dict[str, object]:
         "facility_id": d.facility_id,
         "amount": str(d.amount),
         "requested_on": iso(d.requested_on),
-        "status": d.status,
+        "status": d.status.value,
         "loan_id": d.loan_id,
         "availability": (d.reason or {}).get("availability"),
     }

@@ -1,0 +1,41 @@
+"""drawdown status as the DrawdownStatus enum: VARCHAR(20) widened to VARCHAR(32)
+
+``drawdowns.status`` is now ``enum_type(DrawdownStatus)`` like every other status column:
+a non-native enum stored as VARCHAR(32), no CHECK constraint. The stored values
+(pending, utilised, cancelled) are unchanged, so no data moves; only the declared length
+changes, so that the migrated schema matches the models when types are compared.
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-12-05
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0006"
+down_revision: str | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("drawdowns", schema=None) as batch_op:
+        batch_op.alter_column(
+            "status",
+            existing_type=sa.String(length=20),
+            type_=sa.String(length=32),
+            existing_nullable=False,
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("drawdowns", schema=None) as batch_op:
+        batch_op.alter_column(
+            "status",
+            existing_type=sa.String(length=32),
+            type_=sa.String(length=20),
+            existing_nullable=False,
+        )
