@@ -21,7 +21,7 @@ from scf.credit.rating import rating_at_least
 
 
 class GoodsError(ValueError):
-    """A pledge rate above the policy maximum, or impossible quantities and prices."""
+    """An advance rate above the policy maximum, or impossible quantities and prices."""
 
 
 def goods_acceptable(category: str, policy: Policy) -> RuleResult:
@@ -37,18 +37,20 @@ def goods_acceptable(category: str, policy: Policy) -> RuleResult:
     )
 
 
-def pledge_rate(policy: Policy, requested: Decimal | None = None) -> Decimal:
-    """60% in general; up to 70% at most [003 §七(四)2]. Above the maximum is refused."""
+def goods_advance_rate(policy: Policy, requested: Decimal | None = None) -> Decimal:
+    """The advance rate on goods (质押率, as ``receivables.advance_rate`` is on receivables):
+    60% of market value in general, up to 70% at most [003 §七(四)2]. Above the maximum
+    is refused."""
     if requested is None:
-        return policy.decimal("goods.pledge_rate.general")
-    ceiling = policy.decimal("goods.pledge_rate.max")
+        return policy.decimal("goods.advance_rate.general")
+    ceiling = policy.decimal("goods.advance_rate.max")
     if requested > ceiling or requested < 0:
-        raise GoodsError(f"质押率{requested}超过上限{ceiling} (pledge rate above maximum)")
+        raise GoodsError(f"质押率{requested}超过上限{ceiling} (advance rate above maximum)")
     return requested
 
 
 def lending_value(quantity: Decimal, price: Decimal, rate: Decimal) -> Decimal:
-    """Quantity × latest market price × pledge rate, to the fen."""
+    """Quantity × latest market price × advance rate, to the fen."""
     if quantity < 0 or price < 0:
         raise GoodsError("数量和价格不能为负 (quantity and price must be ≥ 0)")
     return floor_fen(quantity * price * rate)
@@ -109,7 +111,7 @@ def margin_status(
 ) -> MarginStatus:
     """Mark a goods pledge to market [DOMAIN §6]. A stale price outranks the other
     statuses because the figures it produces cannot be trusted; all alerts are listed."""
-    used_rate = pledge_rate(policy, rate)
+    used_rate = goods_advance_rate(policy, rate)
     market = quantize_fen(quantity * price)
     lending = lending_value(quantity, price, used_rate)
     shortfall = max(loan_balance - lending, ZERO)

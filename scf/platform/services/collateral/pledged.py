@@ -6,7 +6,7 @@ By product (``drawdown.products_backed_by.*`` in the policy):
   overdue, paid into the collection account, and never pledged before: the same debtor
   and invoice number claimed anywhere else on the books (any supplier) refuses it
   [003 §六(四)];
-- goods pledge and 保兑仓 name warehouse receipts: goods left × latest price × pledge
+- goods pledge and 保兑仓 name warehouse receipts: goods left × latest price × advance
   rate, the price not stale [003 §七(四)2]; 保兑仓 adds the cash margin paid with the
   drawdown, which must be ≥ 30% [003 §六(九)];
 - other products are secured by the collateral items attached to the facility: their
@@ -37,7 +37,7 @@ from scf.credit.collateral import (
 )
 from scf.credit.explain import RuleResult, about
 from scf.credit.facility_rules import collateral_rate_kind
-from scf.credit.goods import confirmed_warehouse_margin_ok, pledge_rate
+from scf.credit.goods import confirmed_warehouse_margin_ok, goods_advance_rate
 from scf.credit.guarantees import Collateral, collateral_support
 from scf.credit.money import ZERO
 from scf.credit.pledges import Position
@@ -302,7 +302,7 @@ def _receipts(
 ) -> DrawdownCollateral:
     named = _receipt_rows(session, facility, numbers)
     out = DrawdownCollateral(None, receipts=named)
-    rate = pledge_rate(policy)
+    rate = goods_advance_rate(policy)
     if numbers is not None:
         out.rules += _not_found(numbers, [r.number for r in named], receipt_exists)
     total = ZERO
@@ -321,7 +321,7 @@ def _receipts(
         total += paid
         basis += f" + 保证金 {paid:,.2f}"
     out.candidate = collateral_headroom(total, ZERO, basis=basis, clause="[003 §七(四)2]")
-    out.detail = {"lending_values": values, "pledge_rate": str(rate)}
+    out.detail = {"lending_values": values, "advance_rate": str(rate)}
     return out
 
 

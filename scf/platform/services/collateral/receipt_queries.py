@@ -15,7 +15,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from scf.credit.goods import pledge_rate
+from scf.credit.goods import goods_advance_rate
 from scf.credit.money import ZERO
 from scf.credit.pledges import (
     Allowance,
@@ -110,7 +110,7 @@ def release_allowance(session: Session, receipt: WarehouseReceipt, on: dt.date) 
         _loan_positions(session, loan, on),
         receipt.number,
         balance=balance,
-        rate=pledge_rate(load_policy(on)),
+        rate=goods_advance_rate(load_policy(on)),
     )
 
 
