@@ -19,7 +19,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from scf.credit.availability import LimitPosition
+from scf.credit.availability import Availability, LimitPosition
 from scf.credit.drawdowns import (
     disbursal_rules,
     drawdown_rules,
@@ -211,6 +211,22 @@ def request_drawdown(
     )
     session.add(drawdown)
     session.flush()
+    _audit_request(session, actor, drawdown, loan, facility, position, available)
+    if request.disburse:
+        disburse_drawdown(session, actor, drawdown.id, on=request.requested_on)
+    return drawdown
+
+
+def _audit_request(
+    session: Session,
+    actor: Actor,
+    drawdown: Drawdown,
+    loan: Loan,
+    facility: Facility,
+    position: LimitPosition,
+    available: Availability,
+) -> None:
+    """The request in the audit log: the facility's position before and after it."""
     audit.record(
         session,
         actor,
@@ -224,9 +240,6 @@ def request_drawdown(
         },
         context={"availability": available.to_dict()},
     )
-    if request.disburse:
-        disburse_drawdown(session, actor, drawdown.id, on=request.requested_on)
-    return drawdown
 
 
 def _pending_loan(

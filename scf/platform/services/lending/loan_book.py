@@ -21,6 +21,7 @@ from scf.credit.delinquency import days_past_due, delinquency_class
 from scf.credit.money import ZERO
 from scf.credit.policy import load_policy
 from scf.credit.repayments import (
+    Allocation,
     Line,
     RepaymentError,
     allocate,
@@ -139,43 +140,9 @@ def apply_repayment(
             "amount (还款金额): 必须大于0 (must be positive)",
             errors={"amount": ["必须大于0 (must be positive)"]},
         )
-    lock_facility(session, loan.facility_id)
-    loan = session.scalar(
-        sa.select(Loan)
-        .where(Loan.id == loan_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    assert loan is not None
-    if loan.status is not LoanStatus.ACTIVE:
-        raise Conflict(f"贷款 {loan.code} 状态为 {loan.status.value}，不能还款 (not active)")
-    if paid_on < loan.drawn_on:
-        raise ValidationFailed(
-            f"paid_on (还款日): 早于放款日 {loan.drawn_on} (before the loan was drawn)",
-            errors={"paid_on": [f"不得早于 {loan.drawn_on} (not before the drawdown)"]},
-        )
-    policy = load_policy(paid_on)
+    loan = _locked_repayable(session, loan, paid_on)
     before = loan_snapshot(loan)
-    try:
-        result = allocate(
-            schedule_lines(loan),
-            amount,
-            on=paid_on,
-            rate=loan.rate_annual,
-            method=loan.repayment_method.value,
-            mode=prepayment_mode(loan.product.value, policy),
-            policy=policy,
-        )
-    except RepaymentError as error:
-        if error.rule is not None:
-            raise RuleRefused(
-                f"还款被拒绝，未写入任何数据 (repayment refused; nothing written): "
-                f"{error.rule.id} {error.rule.clause}: {error}",
-                errors={"rules": [error.rule.to_dict()]},
-            ) from None
-        raise ValidationFailed(
-            f"amount (还款金额): {error}", errors={"amount": [str(error)]}
-        ) from None
+    result = _allocated(loan, amount, paid_on)
     _store_lines(loan, result.lines)
     repayment = Repayment(
         paid_on=paid_on,
@@ -202,6 +169,53 @@ def apply_repayment(
     )
     session.flush()
     return repayment
+
+
+def _locked_repayable(session: Session, loan: Loan, paid_on: dt.date) -> Loan:
+    """The loan re-read under its facility's lock (then its own), active and drawn by
+    ``paid_on``: two repayments on one loan are applied one after the other."""
+    lock_facility(session, loan.facility_id)
+    locked = session.scalar(
+        sa.select(Loan)
+        .where(Loan.id == loan.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    assert locked is not None
+    if locked.status is not LoanStatus.ACTIVE:
+        raise Conflict(f"贷款 {locked.code} 状态为 {locked.status.value}，不能还款 (not active)")
+    if paid_on < locked.drawn_on:
+        raise ValidationFailed(
+            f"paid_on (还款日): 早于放款日 {locked.drawn_on} (before the loan was drawn)",
+            errors={"paid_on": [f"不得早于 {locked.drawn_on} (not before the drawdown)"]},
+        )
+    return locked
+
+
+def _allocated(loan: Loan, amount: Decimal, paid_on: dt.date) -> Allocation:
+    """The engine's allocation of ``amount`` [003 §十(二)]; a broken rule refuses it, a
+    bad amount names the field."""
+    policy = load_policy(paid_on)
+    try:
+        return allocate(
+            schedule_lines(loan),
+            amount,
+            on=paid_on,
+            rate=loan.rate_annual,
+            method=loan.repayment_method.value,
+            mode=prepayment_mode(loan.product.value, policy),
+            policy=policy,
+        )
+    except RepaymentError as error:
+        if error.rule is not None:
+            raise RuleRefused(
+                f"还款被拒绝，未写入任何数据 (repayment refused; nothing written): "
+                f"{error.rule.id} {error.rule.clause}: {error}",
+                errors={"rules": [error.rule.to_dict()]},
+            ) from None
+        raise ValidationFailed(
+            f"amount (还款金额): {error}", errors={"amount": [str(error)]}
+        ) from None
 
 
 def _free_goods(session: Session, loan: Loan) -> None:

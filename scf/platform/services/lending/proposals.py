@@ -87,34 +87,9 @@ def proposal_terms(session: Session, actor: Actor, p: Proposal, as_of: dt.date) 
             errors={"end_date": ["不得早于起始日 (not before start_date)"]},
         )
     party = visible_party(session, actor, p.party_uscc)
-    programme = group = None
-    if p.programme_code:
-        programme = session.scalar(sa.select(Programme).where(Programme.code == p.programme_code))
-        if programme is None:
-            raise ValidationFailed(
-                f"programme (项目): 未找到 “{p.programme_code}” (not found)",
-                errors={"programme": ["not found"]},
-            )
-    if p.group_code:
-        group = session.scalar(
-            sa.select(JointGuaranteeGroup).where(JointGuaranteeGroup.code == p.group_code)
-        )
-        if group is None:
-            raise ValidationFailed(
-                f"group (联保体): 未找到 “{p.group_code}” (not found)",
-                errors={"group": ["not found"]},
-            )
-    items = list(
-        session.scalars(
-            sa.select(CollateralItem).where(CollateralItem.code.in_(p.collateral_codes))
-        )
-    )
-    missing = sorted(set(p.collateral_codes) - {i.code for i in items})
-    if missing:
-        raise ValidationFailed(
-            f"collateral (抵质押物): 未找到 {', '.join(missing)} (not found)",
-            errors={"collateral": [f"not found: {', '.join(missing)}"]},
-        )
+    programme = _programme(session, p.programme_code) if p.programme_code else None
+    group = _group(session, p.group_code) if p.group_code else None
+    items = _collateral_items(session, p.collateral_codes)
     guarantees = tuple(
         GuaranteeTerms(
             _find_party(session, key, "guarantees"),
@@ -139,13 +114,44 @@ def proposal_terms(session: Session, actor: Actor, p: Proposal, as_of: dt.date) 
         as_of=as_of,
         programme=programme,
         group=group,
-        collateral=tuple(items),
+        collateral=items,
         guarantees=guarantees,
         registered_and_operating_locally=p.registered_and_operating_locally,
         contribution=p.contribution,
         prospect=p.prospect,
         rate_annual=p.rate_annual,
     )
+
+
+def _programme(session: Session, code: str) -> Programme:
+    programme = session.scalar(sa.select(Programme).where(Programme.code == code))
+    if programme is None:
+        raise ValidationFailed(
+            f"programme (项目): 未找到 “{code}” (not found)",
+            errors={"programme": ["not found"]},
+        )
+    return programme
+
+
+def _group(session: Session, code: str) -> JointGuaranteeGroup:
+    group = session.scalar(sa.select(JointGuaranteeGroup).where(JointGuaranteeGroup.code == code))
+    if group is None:
+        raise ValidationFailed(
+            f"group (联保体): 未找到 “{code}” (not found)",
+            errors={"group": ["not found"]},
+        )
+    return group
+
+
+def _collateral_items(session: Session, codes: tuple[str, ...]) -> tuple[CollateralItem, ...]:
+    items = list(session.scalars(sa.select(CollateralItem).where(CollateralItem.code.in_(codes))))
+    missing = sorted(set(codes) - {i.code for i in items})
+    if missing:
+        raise ValidationFailed(
+            f"collateral (抵质押物): 未找到 {', '.join(missing)} (not found)",
+            errors={"collateral": [f"not found: {', '.join(missing)}"]},
+        )
+    return tuple(items)
 
 
 def recorded_terms(p: Proposal) -> dict[str, object]:
