@@ -11,6 +11,7 @@ pledged. The platform gathers the facts; these rules decide.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -22,52 +23,44 @@ RECEIVABLES = "[003 §六(四)]"
 RECEIPTS = "[003 §七(四)2]"
 
 
-def receivable_exists(missing: Sequence[str]) -> RuleResult:
-    """Every receivable named is on the books [003 §六(四)]; ``missing`` lists the rest."""
-    return rule(
-        "receivable_exists",
-        RECEIVABLES,
-        not missing,
-        ",".join(missing),
-        "已登记的应收账款",
-        "未找到应收账款 (receivable not found)",
-    )
+@dataclass(frozen=True)
+class NamedCollateral:
+    """Collateral a drawdown names by its code: each must be on the books
+    (``<kind>_exists``) and the borrower's (``<kind>_belongs_to_borrower``)."""
+
+    kind: str  # receivable / receipt
+    clause: str
+    on_the_books: str
+    not_found: str
+    owned: str
+
+    def exists(self, missing: Sequence[str]) -> RuleResult:
+        """Every one named is on the books; ``missing`` lists the rest."""
+        rid = f"{self.kind}_exists"
+        return rule(
+            rid, self.clause, not missing, ",".join(missing), self.on_the_books, self.not_found
+        )
+
+    def belongs_to_borrower(self, owner: object, borrower: object) -> RuleResult:
+        """The borrower pledges only what it owns (a receivable: what is owed to it)."""
+        rid = f"{self.kind}_belongs_to_borrower"
+        return rule(rid, self.clause, owner == borrower, owner, borrower, self.owned)
 
 
-def receivable_belongs_to_borrower(creditor: object, borrower: object) -> RuleResult:
-    """A supplier pledges only what is owed to it: the borrower is the creditor [003 §六(四)]."""
-    return rule(
-        "receivable_belongs_to_borrower",
-        RECEIVABLES,
-        creditor == borrower,
-        creditor,
-        borrower,
-        "应收账款须为借款人所有 (the borrower is the creditor)",
-    )
-
-
-def receipt_exists(missing: Sequence[str]) -> RuleResult:
-    """Every warehouse receipt named is on the books [003 §七(四)2]."""
-    return rule(
-        "receipt_exists",
-        RECEIPTS,
-        not missing,
-        ",".join(missing),
-        "已登记的仓单",
-        "未找到仓单 (warehouse receipt not found)",
-    )
-
-
-def receipt_belongs_to_borrower(owner: object, borrower: object) -> RuleResult:
-    """The borrower pledges only goods it owns [003 §七(四)2]."""
-    return rule(
-        "receipt_belongs_to_borrower",
-        RECEIPTS,
-        owner == borrower,
-        owner,
-        borrower,
-        "仓单须为借款人所有 (the borrower owns the receipt)",
-    )
+RECEIVABLE = NamedCollateral(
+    "receivable",
+    RECEIVABLES,
+    "已登记的应收账款",
+    "未找到应收账款 (receivable not found)",
+    "应收账款须为借款人所有 (the borrower is the creditor)",
+)
+RECEIPT = NamedCollateral(
+    "receipt",
+    RECEIPTS,
+    "已登记的仓单",
+    "未找到仓单 (warehouse receipt not found)",
+    "仓单须为借款人所有 (the borrower owns the receipt)",
+)
 
 
 def receipt_not_pledged(status: str, pledged_loan: int | None) -> RuleResult:
@@ -98,7 +91,7 @@ def receipt_rules(
     """Every rule on one receipt a drawdown pledges: the borrower's, free, priced recently,
     acceptable goods [003 §七(四)2] [DOMAIN §6], and 保兑仓 goods for 保兑仓 [003 §六(九)]."""
     checks = [
-        receipt_belongs_to_borrower(owner, borrower),
+        RECEIPT.belongs_to_borrower(owner, borrower),
         receipt_not_pledged(status, pledged_loan),
         price_current(price_date, as_of, policy),
         goods_acceptable(category, policy),

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from scf.credit.explain import RuleResult, rule
+from scf.credit.joint_guarantee import repays_in_instalments
 from scf.credit.limits import credit_loan_rules, product_cap, revolving_rules
 from scf.credit.policy import Policy
 
@@ -125,7 +126,6 @@ def joint_guarantee_rules(
 ) -> tuple[RuleResult, ...]:
     """A joint-guarantee loan goes to a member of the group [003 §六(五)] and is repaid in
     instalments, never in one bullet [003 §十(二)]."""
-    methods = policy.items("joint_guarantee.repayment_methods")
     return (
         rule(
             "borrower_in_joint_guarantee_group",
@@ -135,14 +135,7 @@ def joint_guarantee_rules(
             True,
             "联保贷款借款人须为联保体成员 (the borrower belongs to the group)",
         ),
-        rule(
-            "group_repays_in_instalments",
-            "[003 §十(二)]",
-            repayment_method in methods,
-            repayment_method,
-            "/".join(methods),
-            "联保贷款须分期还款，不得一次还本",
-        ),
+        repays_in_instalments(repayment_method, policy),
     )
 
 

@@ -24,17 +24,30 @@ class GoodsError(ValueError):
     """An advance rate above the policy maximum, or impossible quantities and prices."""
 
 
+# rule id → (clause, the policy's list of categories, message)
+CATEGORY_RULES = {
+    "goods_category_acceptable": (
+        "[003 §七(四)2]",
+        "goods.acceptable_categories",
+        "质物属于可接受的品种 (acceptable goods category)",
+    ),
+    "confirmed_warehouse_goods": (
+        "[003 §六(九)]",
+        "confirmed_warehouse.goods",
+        "交易商品为家电、汽车、轮胎、钢材、名酒等",
+    ),
+}
+
+
+def _category_rule(rid: str, category: str, policy: Policy) -> RuleResult:
+    clause, name, message = CATEGORY_RULES[rid]
+    allowed = policy.items(name)
+    return rule(rid, clause, category in allowed, category, "/".join(allowed), message)
+
+
 def goods_acceptable(category: str, policy: Policy) -> RuleResult:
     """Acceptable pledged goods [003 §七(四)2(1)-(5)]."""
-    allowed = policy.items("goods.acceptable_categories")
-    return rule(
-        "goods_category_acceptable",
-        "[003 §七(四)2]",
-        category in allowed,
-        category,
-        "/".join(allowed),
-        "质物属于可接受的品种 (acceptable goods category)",
-    )
+    return _category_rule("goods_category_acceptable", category, policy)
 
 
 def goods_advance_rate(policy: Policy, requested: Decimal | None = None) -> Decimal:
@@ -193,15 +206,8 @@ def manufacturer_rules(
 
 
 def confirmed_warehouse_goods_ok(category: str, policy: Policy) -> RuleResult:
-    allowed = policy.items("confirmed_warehouse.goods")
-    return rule(
-        "confirmed_warehouse_goods",
-        "[003 §六(九)]",
-        category in allowed,
-        category,
-        "/".join(allowed),
-        "交易商品为家电、汽车、轮胎、钢材、名酒等",
-    )
+    """保兑仓 goods: appliances, cars, tyres, steel, premium liquor [003 §六(九)]."""
+    return _category_rule("confirmed_warehouse_goods", category, policy)
 
 
 def partial_margin_acceptance(

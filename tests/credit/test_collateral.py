@@ -10,15 +10,13 @@ from decimal import Decimal
 import pytest
 
 from scf.credit.collateral import (
+    RECEIPT,
+    RECEIVABLE,
     issued_by_supervisor,
     price_known,
-    receipt_belongs_to_borrower,
     receipt_cancellable,
-    receipt_exists,
     receipt_not_pledged,
     receipt_rules,
-    receivable_belongs_to_borrower,
-    receivable_exists,
 )
 from scf.credit.explain import RuleResult
 from scf.credit.goods import margin_status, price_current
@@ -64,8 +62,8 @@ def test_the_drawdown_and_the_mark_to_market_read_one_stale_price_rule(
 @pytest.mark.parametrize(
     ("exists", "id_", "clause"),
     [
-        (receivable_exists, "receivable_exists", "[003 §六(四)]"),
-        (receipt_exists, "receipt_exists", "[003 §七(四)2]"),
+        (RECEIVABLE.exists, "receivable_exists", "[003 §六(四)]"),
+        (RECEIPT.exists, "receipt_exists", "[003 §七(四)2]"),
     ],
 )
 def test_named_collateral_must_be_on_the_books(
@@ -77,11 +75,19 @@ def test_named_collateral_must_be_on_the_books(
     assert missing.observed == "X1,X2"
 
 
-@pytest.mark.parametrize("belongs", [receivable_belongs_to_borrower, receipt_belongs_to_borrower])
-def test_named_collateral_must_be_the_borrowers(belongs: Callable[[int, int], RuleResult]) -> None:
+@pytest.mark.parametrize(
+    ("belongs", "id_"),
+    [
+        (RECEIVABLE.belongs_to_borrower, "receivable_belongs_to_borrower"),
+        (RECEIPT.belongs_to_borrower, "receipt_belongs_to_borrower"),
+    ],
+)
+def test_named_collateral_must_be_the_borrowers(
+    belongs: Callable[[int, int], RuleResult], id_: str
+) -> None:
     assert belongs(7, 7).ok
     other = belongs(8, 7)
-    assert (other.ok, other.observed, other.threshold) == (False, "8", "7")
+    assert (other.id, other.ok, other.observed, other.threshold) == (id_, False, "8", "7")
 
 
 @pytest.mark.parametrize(

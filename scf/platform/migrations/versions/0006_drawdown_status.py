@@ -21,21 +21,16 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def upgrade() -> None:
+def _status_length(old: int, new: int) -> None:
     with op.batch_alter_table("drawdowns", schema=None) as batch_op:
         batch_op.alter_column(
-            "status",
-            existing_type=sa.String(length=20),
-            type_=sa.String(length=32),
-            existing_nullable=False,
+            "status", existing_type=sa.String(old), type_=sa.String(new), existing_nullable=False
         )
+
+
+def upgrade() -> None:
+    _status_length(20, 32)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("drawdowns", schema=None) as batch_op:
-        batch_op.alter_column(
-            "status",
-            existing_type=sa.String(length=32),
-            type_=sa.String(length=20),
-            existing_nullable=False,
-        )
+    _status_length(32, 20)

@@ -29,12 +29,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from scf.credit.availability import Candidate, collateral_headroom
-from scf.credit.collateral import (
-    receipt_exists,
-    receipt_rules,
-    receivable_belongs_to_borrower,
-    receivable_exists,
-)
+from scf.credit.collateral import RECEIPT, RECEIVABLE, receipt_rules
 from scf.credit.explain import RuleResult, about
 from scf.credit.facility_rules import collateral_rate_kind
 from scf.credit.goods import confirmed_warehouse_margin_ok, goods_advance_rate
@@ -155,9 +150,9 @@ def _receivables(
     named = _receivable_rows(session, facility, on, codes)
     out = DrawdownCollateral(None, receivables=named)
     if codes is not None:
-        out.rules += _not_found(codes, [r.code for r in named], receivable_exists)
+        out.rules += _not_found(codes, [r.code for r in named], RECEIVABLE.exists)
         out.rules += [
-            about(receivable_belongs_to_borrower(r.creditor_party_id, facility.party_id), r.code)
+            about(RECEIVABLE.belongs_to_borrower(r.creditor_party_id, facility.party_id), r.code)
             for r in named
         ]
     approved = _approved_debtors(session, facility, on)
@@ -304,7 +299,7 @@ def _receipts(
     out = DrawdownCollateral(None, receipts=named)
     rate = goods_advance_rate(policy)
     if numbers is not None:
-        out.rules += _not_found(numbers, [r.number for r in named], receipt_exists)
+        out.rules += _not_found(numbers, [r.number for r in named], RECEIPT.exists)
     total = ZERO
     values: dict[str, str] = {}
     for receipt in named:

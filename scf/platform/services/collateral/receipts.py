@@ -45,6 +45,17 @@ from scf.platform.services.lending.limits import lock_facility
 from scf.platform.services.lending.refusals import refuse
 from scf.platform.services.unit_of_work import use_case
 
+# What each part of a split receipt keeps of it: whose goods, where, which, and the pledge.
+INHERITED_BY_PARTS = (
+    "owner_party_id",
+    "supervisor_party_id",
+    "warehouse",
+    "commodity_code",
+    "unit",
+    "status",
+    "pledged_loan_id",
+)
+
 
 def _positive(value: Decimal, field: str) -> Decimal:
     if value <= 0:
@@ -53,6 +64,29 @@ def _positive(value: Decimal, field: str) -> Decimal:
             errors={field: ["必须大于0 (must be positive)"]},
         )
     return value
+
+
+def _audit(
+    session: Session,
+    actor: Actor,
+    action: str,
+    receipt: WarehouseReceipt,
+    before: dict[str, object] | None,
+    *,
+    after: dict[str, object] | None = None,
+    context: dict[str, object] | None = None,
+) -> None:
+    """A step in the receipt's life in the audit log, with the receipt before and after."""
+    audit.record(
+        session,
+        actor,
+        f"receipt.{action}",
+        "warehouse_receipt",
+        receipt.id,
+        before=before,
+        after=receipt_snapshot(receipt) if after is None else after,
+        context=context,
+    )
 
 
 def _commodity(session: Session, code: str) -> Commodity:
@@ -103,14 +137,7 @@ def issue_receipt(
     )
     session.add(receipt)
     session.flush()
-    audit.record(
-        session,
-        actor,
-        "receipt.issue",
-        "warehouse_receipt",
-        receipt.id,
-        after=receipt_snapshot(receipt),
-    )
+    _audit(session, actor, "issue", receipt, None)
     return receipt
 
 
@@ -128,35 +155,23 @@ def split_receipt(
     if not check.ok:
         raise refuse("仓单拆分被拒绝 (split refused)", [check])
     before = receipt_snapshot(receipt)
+    inherited = {c: getattr(receipt, c) for c in INHERITED_BY_PARTS}
     children = [
         WarehouseReceipt(
             number=f"{receipt.number}-{k}",
-            owner_party_id=receipt.owner_party_id,
-            supervisor_party_id=receipt.supervisor_party_id,
-            warehouse=receipt.warehouse,
-            commodity_code=receipt.commodity_code,
             quantity=part,
             released_quantity=ZERO,
-            unit=receipt.unit,
             issued_on=on,
-            status=receipt.status,
             parent_id=receipt.id,
-            pledged_loan_id=receipt.pledged_loan_id,
+            **inherited,
         )
         for k, part in enumerate(parts, start=1)
     ]
     session.add_all(children)
     receipt.status = ReceiptStatus.SPLIT
     session.flush()
-    audit.record(
-        session,
-        actor,
-        "receipt.split",
-        "warehouse_receipt",
-        receipt.id,
-        before=before,
-        after={**receipt_snapshot(receipt), "children": [c.number for c in children]},
-    )
+    after = {**receipt_snapshot(receipt), "children": [c.number for c in children]}
+    _audit(session, actor, "split", receipt, before, after=after)
     return children
 
 
@@ -198,16 +213,7 @@ def release_goods(
     if receipt.released_quantity == receipt.quantity:
         receipt.status = ReceiptStatus.RELEASED
     session.flush()
-    audit.record(
-        session,
-        actor,
-        "receipt.release",
-        "warehouse_receipt",
-        receipt.id,
-        before=before,
-        after=receipt_snapshot(receipt),
-        context=allowance.to_dict(),
-    )
+    _audit(session, actor, "release", receipt, before, context=allowance.to_dict())
     return release
 
 
@@ -221,16 +227,7 @@ def cancel_receipt(session: Session, actor: Actor, number: str, *, reason: str) 
         raise refuse("仓单注销被拒绝 (cancellation refused)", [check])
     before = receipt_snapshot(receipt)
     receipt.status = ReceiptStatus.CANCELLED
-    audit.record(
-        session,
-        actor,
-        "receipt.cancel",
-        "warehouse_receipt",
-        receipt.id,
-        before=before,
-        after=receipt_snapshot(receipt),
-        context={"reason": reason},
-    )
+    _audit(session, actor, "cancel", receipt, before, context={"reason": reason})
     session.flush()
     return receipt
 

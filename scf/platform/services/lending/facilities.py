@@ -99,6 +99,29 @@ def _step(
     )
 
 
+def audit_step(
+    session: Session,
+    actor: Actor,
+    action: str,
+    facility: Facility,
+    before: dict[str, Any] | None,
+    context: dict[str, Any],
+    *,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """A maker-checker step in the audit log: the facility before and after it."""
+    audit.record(
+        session,
+        actor,
+        f"facility.{action}",
+        "facility",
+        facility.id,
+        before=before,
+        after=snapshot(facility) if after is None else after,
+        context=context,
+    )
+
+
 @use_case
 def propose_facility(
     session: Session, actor: Actor, proposal: Proposal, as_of: dt.date
@@ -140,15 +163,8 @@ def propose_facility(
     for item in terms.collateral:
         item.pledged_facility_id = facility.id
     _step(session, facility, actor, ApprovalAction.PROPOSE, facility.limit_amount, proposal.comment)
-    audit.record(
-        session,
-        actor,
-        "facility.propose",
-        "facility",
-        facility.id,
-        after=snapshot(facility),
-        context={"decision": facility.decision, "collateral": list(proposal.collateral_codes)},
-    )
+    context = {"decision": facility.decision, "collateral": list(proposal.collateral_codes)}
+    audit_step(session, actor, "propose", facility, None, context)
     session.flush()
     return facility
 
@@ -194,15 +210,13 @@ def approve_facility(
         facility.status = FacilityStatus.ACTIVE
     facility.approved_by_id = actor.user_id
     _step(session, facility, actor, ApprovalAction.APPROVE, pending.amount, comment)
-    audit.record(
+    audit_step(
         session,
         actor,
-        "facility.approve",
-        "facility",
-        facility.id,
-        before=before,
-        after=snapshot(facility),
-        context={"rules": [r.to_dict() for r in rules], "level": level},
+        "approve",
+        facility,
+        before,
+        {"rules": [r.to_dict() for r in rules], "level": level},
     )
     session.flush()
     return facility
@@ -234,16 +248,7 @@ def send_back_facility(
     else:
         facility.status = FacilityStatus.SENT_BACK
     _step(session, facility, actor, ApprovalAction.SEND_BACK, pending.amount, comment)
-    audit.record(
-        session,
-        actor,
-        "facility.send_back",
-        "facility",
-        facility.id,
-        before=before,
-        after=snapshot(facility),
-        context={"comment": comment},
-    )
+    audit_step(session, actor, "send_back", facility, before, {"comment": comment})
     session.flush()
     return facility
 
@@ -280,16 +285,7 @@ def resubmit_facility(
     facility.status = FacilityStatus.PROPOSED
     facility.proposed_by_id = actor.user_id
     _step(session, facility, actor, ApprovalAction.RESUBMIT, facility.limit_amount, comment)
-    audit.record(
-        session,
-        actor,
-        "facility.resubmit",
-        "facility",
-        facility.id,
-        before=before,
-        after=snapshot(facility),
-        context={"decision": facility.decision},
-    )
+    audit_step(session, actor, "resubmit", facility, before, {"decision": facility.decision})
     session.flush()
     return facility
 
@@ -314,15 +310,14 @@ def propose_limit_change(
     decision = _decide_again(session, facility, amount, as_of)
     facility.decision = {**(facility.decision or {}), "pending_change": decision.to_dict()}
     _step(session, facility, actor, ApprovalAction.PROPOSE_CHANGE, decision.granted.amount, comment)
-    audit.record(
+    audit_step(
         session,
         actor,
-        "facility.propose_change",
-        "facility",
-        facility.id,
-        before=snapshot(facility),
+        "propose_change",
+        facility,
+        snapshot(facility),
+        {"decision": decision.to_dict()},
         after={**snapshot(facility), "proposed_limit": str(decision.granted.amount)},
-        context={"decision": decision.to_dict()},
     )
     session.flush()
     return approvals(session, facility)[-1]

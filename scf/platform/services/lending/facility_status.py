@@ -16,7 +16,7 @@ from scf.platform.errors import Conflict, NotFound, ValidationFailed
 from scf.platform.models import CollateralItem, Facility
 from scf.platform.models.enums import FacilityStatus, Role
 from scf.platform.services import audit
-from scf.platform.services.lending.facilities import locked_facility, snapshot
+from scf.platform.services.lending.facilities import audit_step, locked_facility, snapshot
 from scf.platform.services.lending.limits import facility_position
 from scf.platform.services.lending.proposals import choice
 from scf.platform.services.unit_of_work import use_case
@@ -61,16 +61,7 @@ def set_facility_status(
             item.pledged_facility_id = None
     before = snapshot(facility)
     facility.status = target
-    audit.record(
-        session,
-        actor,
-        f"facility.{target.value}",
-        "facility",
-        facility.id,
-        before=before,
-        after=snapshot(facility),
-        context={"reason": reason},
-    )
+    audit_step(session, actor, target.value, facility, before, {"reason": reason})
     session.flush()
     return facility
 
@@ -92,16 +83,7 @@ def expire_facilities(session: Session, actor: Actor, as_of: dt.date) -> list[Fa
         facility.status = FacilityStatus(
             facility_status_on(facility.status.value, facility.end_date, as_of)
         )
-        audit.record(
-            session,
-            actor,
-            "facility.expired",
-            "facility",
-            facility.id,
-            before=before,
-            after=snapshot(facility),
-            context={"as_of": as_of.isoformat()},
-        )
+        audit_step(session, actor, "expired", facility, before, {"as_of": as_of.isoformat()})
     session.flush()
     return ended
 

@@ -12,7 +12,7 @@ the lowest of the named candidates [DOMAIN §4]. Any failed rule refuses the pro
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -171,23 +171,16 @@ def _in_group(session: Session, terms: FacilityTerms) -> bool:
     )
 
 
+def _item_facts(item: CollateralItem) -> CollateralItemFacts:
+    """The item as the engine reads it: the columns of the same names, the kind as its value."""
+    names = [f.name for f in fields(CollateralItemFacts) if f.name != "kind"]
+    return CollateralItemFacts(kind=item.kind.value, **{n: getattr(item, n) for n in names})
+
+
 def _collateral(terms: FacilityTerms, tier: str, policy: Policy) -> CollateralPackage:
     """The collateral items and guarantee companies offered, valued and checked."""
     return collateral_package(
-        [
-            CollateralItemFacts(
-                code=i.code,
-                kind=i.kind.value,
-                appraised_value=i.appraised_value,
-                real_estate_use=i.real_estate_use,
-                maturity_value=i.maturity_value,
-                general_purpose=i.general_purpose,
-                purchase_date=i.purchase_date,
-                newness=i.newness,
-                unit_value=i.unit_value,
-            )
-            for i in terms.collateral
-        ],
+        [_item_facts(i) for i in terms.collateral],
         [g.amount for g in terms.guarantees if g.kind is GuarantorKind.GUARANTEE_COMPANY],
         tier=tier,
         requested=terms.requested,

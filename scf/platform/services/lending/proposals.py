@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -23,6 +23,8 @@ from scf.platform.models import (
 )
 from scf.platform.models.enums import GuarantorKind, Product, RepaymentMethod
 from scf.platform.services.lending.granting import FacilityTerms, GuaranteeTerms
+
+T = TypeVar("T")
 
 
 def positive(amount: Decimal, field: str = "amount") -> Decimal:
@@ -87,8 +89,16 @@ def proposal_terms(session: Session, actor: Actor, p: Proposal, as_of: dt.date) 
             errors={"end_date": ["不得早于起始日 (not before start_date)"]},
         )
     party = visible_party(session, actor, p.party_uscc)
-    programme = _programme(session, p.programme_code) if p.programme_code else None
-    group = _group(session, p.group_code) if p.group_code else None
+    programme = (
+        _by_code(session, Programme, p.programme_code, "programme", "项目")
+        if p.programme_code
+        else None
+    )
+    group = (
+        _by_code(session, JointGuaranteeGroup, p.group_code, "group", "联保体")
+        if p.group_code
+        else None
+    )
     items = _collateral_items(session, p.collateral_codes)
     guarantees = tuple(
         GuaranteeTerms(
@@ -123,24 +133,14 @@ def proposal_terms(session: Session, actor: Actor, p: Proposal, as_of: dt.date) 
     )
 
 
-def _programme(session: Session, code: str) -> Programme:
-    programme = session.scalar(sa.select(Programme).where(Programme.code == code))
-    if programme is None:
+def _by_code(session: Session, model: type[T], code: str, field: str, label: str) -> T:
+    """The ``model`` row of that code, or a field error naming it."""
+    found = session.scalar(sa.select(model).where(model.code == code))  # type: ignore[attr-defined]
+    if found is None:
         raise ValidationFailed(
-            f"programme (项目): 未找到 “{code}” (not found)",
-            errors={"programme": ["not found"]},
+            f"{field} ({label}): 未找到 “{code}” (not found)", errors={field: ["not found"]}
         )
-    return programme
-
-
-def _group(session: Session, code: str) -> JointGuaranteeGroup:
-    group = session.scalar(sa.select(JointGuaranteeGroup).where(JointGuaranteeGroup.code == code))
-    if group is None:
-        raise ValidationFailed(
-            f"group (联保体): 未找到 “{code}” (not found)",
-            errors={"group": ["not found"]},
-        )
-    return group
+    return found
 
 
 def _collateral_items(session: Session, codes: tuple[str, ...]) -> tuple[CollateralItem, ...]:
