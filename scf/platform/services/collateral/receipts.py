@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -67,26 +68,12 @@ def _positive(value: Decimal, field: str) -> Decimal:
 
 
 def _audit(
-    session: Session,
-    actor: Actor,
-    action: str,
-    receipt: WarehouseReceipt,
-    before: dict[str, object] | None,
-    *,
-    after: dict[str, object] | None = None,
-    context: dict[str, object] | None = None,
+    session: Session, actor: Actor, action: str, receipt: WarehouseReceipt, **change: Any
 ) -> None:
-    """A step in the receipt's life in the audit log, with the receipt before and after."""
-    audit.record(
-        session,
-        actor,
-        f"receipt.{action}",
-        "warehouse_receipt",
-        receipt.id,
-        before=before,
-        after=receipt_snapshot(receipt) if after is None else after,
-        context=context,
-    )
+    """A step in the receipt's life in the audit log: ``before``, ``after`` (the receipt
+    now unless given) and ``context``, as ``audit.record`` takes them."""
+    change.setdefault("after", receipt_snapshot(receipt))
+    audit.record(session, actor, f"receipt.{action}", "warehouse_receipt", receipt.id, **change)
 
 
 def _commodity(session: Session, code: str) -> Commodity:
@@ -137,7 +124,7 @@ def issue_receipt(
     )
     session.add(receipt)
     session.flush()
-    _audit(session, actor, "issue", receipt, None)
+    _audit(session, actor, "issue", receipt)
     return receipt
 
 
@@ -171,7 +158,7 @@ def split_receipt(
     receipt.status = ReceiptStatus.SPLIT
     session.flush()
     after = {**receipt_snapshot(receipt), "children": [c.number for c in children]}
-    _audit(session, actor, "split", receipt, before, after=after)
+    _audit(session, actor, "split", receipt, before=before, after=after)
     return children
 
 
@@ -213,7 +200,7 @@ def release_goods(
     if receipt.released_quantity == receipt.quantity:
         receipt.status = ReceiptStatus.RELEASED
     session.flush()
-    _audit(session, actor, "release", receipt, before, context=allowance.to_dict())
+    _audit(session, actor, "release", receipt, before=before, context=allowance.to_dict())
     return release
 
 
@@ -227,7 +214,7 @@ def cancel_receipt(session: Session, actor: Actor, number: str, *, reason: str) 
         raise refuse("仓单注销被拒绝 (cancellation refused)", [check])
     before = receipt_snapshot(receipt)
     receipt.status = ReceiptStatus.CANCELLED
-    _audit(session, actor, "cancel", receipt, before, context={"reason": reason})
+    _audit(session, actor, "cancel", receipt, before=before, context={"reason": reason})
     session.flush()
     return receipt
 
