@@ -1,9 +1,10 @@
 """Drawdowns (提款): checked against availability, then blocked, then utilised.
 
 A drawdown request locks the facility and its programme, computes availability
-(``limit_accounting.facility_availability``: facility, collateral, programme, group)
-and every rule on it and its collateral; if any fails it is refused with them and
-nothing is written. Otherwise a pending loan blocks the amount and its receivables or
+(``limits.facility_availability``: facility, collateral, programme, group) and asks
+every rule on it and its collateral (``scf.credit.drawdowns``, ``scf.credit.collateral``;
+the same ``facility_active`` again at disbursal); if any fails it is refused with them
+and nothing is written. Otherwise a pending loan blocks the amount and its receivables or
 warehouse receipts are pledged to it; disbursal turns it into an active loan with its
 schedule from the credit engine (utilised); cancelling a pending one frees the amount
 and the collateral.

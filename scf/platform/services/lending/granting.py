@@ -1,7 +1,9 @@
 """Running the credit engine on a facility proposal (授信审查): gather, ask, explain.
 
-The engine decides every rule; this module loads what it needs from the database and
-collects the answers: admission and tier (``assess_loaded_party``), the product's own
+The engine decides every rule (``scf.credit.granting`` and the rules it gathers); this
+module loads the facts from the database — the borrower, its people and guarantors, the
+collateral offered, programme membership, what the programme and group already use —
+and collects the answers: admission and tier (``assess_loaded_party``), the product's own
 conditions (``facility_rules.product_rules``), the guarantee mix and each guarantor
 [003 §七], personal guarantees [003 §七(二)4], no mutual guarantee between small firms
 [003 §七(二)5], machinery [003 §七(三)3], pricing [000 第8篇], and the granted amount as
