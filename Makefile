@@ -35,6 +35,7 @@ lint: install
 	$(BIN)/ruff check scf tests seed bench
 	$(BIN)/ruff format --check scf tests seed bench
 	$(BIN)/mypy scf/credit scf/graph
+	$(BIN)/lint-imports
 
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

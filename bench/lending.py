@@ -19,13 +19,14 @@ import threading
 import time
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import quote
 
 import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 
+from bench.databases import fresh_database_url
 from scf.platform.auth.access import Actor
-from scf.platform.db import json_dumps
+from scf.platform.db import create_db_engine, json_dumps
+from scf.platform.demo.lending_world import build_world
 from scf.platform.demo.seed_loader import SEED_AS_OF, load_seed
 from scf.platform.errors import Conflict, RuleRefused
 from scf.platform.migrate import upgrade
@@ -38,34 +39,21 @@ THREADS = 20
 PER_THREAD = 10
 
 
-def engine_for(name: str) -> sa.Engine:
-    url = os.environ.get("SCF_BENCH_DATABASE_URL", "")
-    if not url:
-        path = Path(tempfile.mkdtemp()) / f"{name}.sqlite3"
-        return sa.create_engine(f"sqlite:///{path}", json_serializer=json_dumps)
-    schema = f"bench_{name}"
-    admin = sa.create_engine(url)
-    with admin.begin() as c:
-        c.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        c.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    admin.dispose()
-    sep = "&" if "?" in url else "?"
-    return sa.create_engine(
-        f"{url}{sep}options={quote(f'-csearch_path={schema}')}",
-        pool_size=THREADS,
-        json_serializer=json_dumps,
-    )
+def fresh_engine(name: str) -> sa.Engine:
+    """A migrated database of the run's own: on SQLite with the platform's transaction
+    recipe, on PostgreSQL with a pool as wide as the threads."""
+    url = fresh_database_url(f"bench_{name}", Path(tempfile.mkdtemp()))
+    if url.startswith("sqlite"):
+        engine = create_db_engine(url)
+    else:
+        engine = sa.create_engine(url, pool_size=THREADS, json_serializer=json_dumps)
+    upgrade(engine)
+    return engine
 
 
 def build(engine: sa.Engine) -> tuple[sessionmaker, Actor, int]:  # type: ignore[type-arg]
-    from scf.platform.db import create_db_engine
-
-    if engine.dialect.name == "sqlite":  # SQLite needs the platform's transaction recipe
-        engine = create_db_engine(str(engine.url))
-    upgrade(engine)
+    """The lending world and one facility granted on it (each use case commits itself)."""
     factory = sessionmaker(engine, expire_on_commit=False)
-    from tests.platform.lending.world import build_world
-
     with factory() as session:
         world = build_world(session)
         facility = world.grant(
@@ -75,7 +63,6 @@ def build(engine: sa.Engine) -> tuple[sessionmaker, Actor, int]:  # type: ignore
             registered_and_operating_locally=True,
             amount=Decimal("1000000"),
         )
-        session.commit()
         return factory, world.actor("rm"), facility.id
 
 
@@ -94,7 +81,6 @@ def sequential(factory: sessionmaker, actor: Actor, facility_id: int) -> list[fl
         start = time.perf_counter()
         with factory() as session:
             request_drawdown(session, actor, facility_id, request("1000"))
-            session.commit()
         times.append(time.perf_counter() - start)
     return times
 
@@ -109,15 +95,12 @@ def contended(factory: sessionmaker, actor: Actor, facility_id: int) -> tuple[fl
             with factory() as session:
                 try:
                     request_drawdown(session, actor, facility_id, request("5000"))
-                    session.commit()
                     with lock:
                         granted += 1
                 except RuleRefused:
-                    session.rollback()
                     with lock:
                         refused += 1
                 except Conflict:  # SQLite refused a writer at once: a client retries
-                    session.rollback()
                     with lock:
                         busy += 1
 
@@ -131,11 +114,6 @@ def contended(factory: sessionmaker, actor: Actor, facility_id: int) -> tuple[fl
 
 
 def facility_pages(engine: sa.Engine) -> list[float]:
-    from scf.platform.db import create_db_engine
-
-    if engine.dialect.name == "sqlite":
-        engine = create_db_engine(str(engine.url))
-    upgrade(engine)
     factory = sessionmaker(engine, expire_on_commit=False)
     with factory() as session:
         load_seed(session)
@@ -155,7 +133,7 @@ def ms(values: list[float]) -> str:
 
 
 def main() -> None:
-    engine = engine_for("lending")
+    engine = fresh_engine("lending")
     print(f"database: {engine.dialect.name}; cores: {os.cpu_count()}")
     factory, actor, facility_id = build(engine)
     seq = sequential(factory, actor, facility_id)
@@ -167,7 +145,7 @@ def main() -> None:
         f"({total / elapsed:.0f} per second), {granted} granted, {refused} refused, "
         f"{busy} busy"
     )
-    pages = facility_pages(engine_for("lending_seeded"))
+    pages = facility_pages(fresh_engine("lending_seeded"))
     print(f"facility read model on the demo network ({len(pages)} facilities): {ms(pages)}")
 
 

@@ -29,12 +29,12 @@ import sys
 import time
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import quote
 
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.databases import fresh_schema, schema_url  # noqa: E402
 from scf.jobs.runner import run_job  # noqa: E402
 from scf.platform.config import Settings  # noqa: E402
 from scf.platform.db import Database  # noqa: E402
@@ -53,18 +53,8 @@ COMMODITIES = {  # code: price on day 0, 1, 2, 3 (None = no new price that day)
 LOANS_PER_PARTY = 10
 
 
-def schema_url(base: str) -> str:
-    separator = "&" if "?" in base else "?"
-    return f"{base}{separator}options={quote(f'-csearch_path={SCHEMA}')}"
-
-
 def build(base: str, positions: int, per_loan: int) -> None:
-    admin = sa.create_engine(base)
-    with admin.begin() as connection:
-        connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
-        connection.execute(sa.text(f'CREATE SCHEMA "{SCHEMA}"'))
-    admin.dispose()
-    database = Database(schema_url(base))
+    database = Database(fresh_schema(base, SCHEMA))
     upgrade(database.engine)
     loans = positions // per_loan
     parties = -(-loans // LOANS_PER_PARTY)
@@ -170,7 +160,7 @@ def main() -> None:
     base = os.environ.get("SCF_BENCH_DATABASE_URL", DEFAULT_URL)
     if not args.reuse:
         build(base, args.positions, args.per_loan)
-    url = schema_url(base)
+    url = schema_url(base, SCHEMA)
     database = Database(url)
     with database.engine.begin() as connection:  # --reuse: start from no alerts, no runs
         connection.execute(

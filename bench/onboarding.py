@@ -25,18 +25,21 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import sqlalchemy as sa
 
-from scf.credit.uscc import ALPHABET, make
-from scf.platform.auth.access import Actor
-from scf.platform.db import Database
-from scf.platform.demo.seed_loader import SEED_AS_OF, load_seed
-from scf.platform.migrate import upgrade
-from scf.platform.services.onboarding.batches import onboard
-from scf.platform.services.onboarding.columns import COLUMNS
-from scf.platform.services.onboarding.report import write_report
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.databases import fresh_database_url  # noqa: E402
+from scf.credit.uscc import ALPHABET, make  # noqa: E402
+from scf.platform.auth.access import Actor  # noqa: E402
+from scf.platform.db import Database  # noqa: E402
+from scf.platform.demo.seed_loader import SEED_AS_OF, load_seed  # noqa: E402
+from scf.platform.migrate import upgrade  # noqa: E402
+from scf.platform.services.onboarding.batches import onboard  # noqa: E402
+from scf.platform.services.onboarding.columns import COLUMNS  # noqa: E402
+from scf.platform.services.onboarding.reading import FileLimits  # noqa: E402
+from scf.platform.services.onboarding.report import write_report  # noqa: E402
 
 CORE_USCC = "911302838N2PKHWM5A"  # 冀东恒泰钢铁集团有限公司, programme PG01 (seed)
 INDUSTRIES = ("manufacturing", "制造业", "wholesale", "批发业", "retail", "transport")
@@ -81,19 +84,6 @@ def supplier_file(rows: int, seed: int = 5) -> bytes:
     return out.getvalue().encode("gbk")
 
 
-def fresh_database(url: str | None, schema: str | None, folder: Path) -> str:
-    if url is None:
-        return f"sqlite:///{folder / 'bench.sqlite3'}"
-    name = schema or "onboarding_bench"
-    admin = sa.create_engine(url)
-    with admin.begin() as connection:
-        connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
-        connection.execute(sa.text(f'CREATE SCHEMA "{name}"'))
-    admin.dispose()
-    separator = "&" if "?" in url else "?"
-    return f"{url}{separator}options={quote(f'-csearch_path={name}')}"
-
-
 def run(database: Database, data: bytes, label: str) -> tuple[float, dict[str, int]]:
     phases: dict[str, float] = {}
     started = time.perf_counter()
@@ -111,12 +101,10 @@ def run(database: Database, data: bytes, label: str) -> tuple[float, dict[str, i
             data=data,
             as_of=SEED_AS_OF,
             core=CORE_USCC,
-            max_bytes=50 * 1024 * 1024,
-            max_rows=200_000,
+            limits=FileLimits(max_bytes=50 * 1024 * 1024, max_rows=200_000),
             progress=progress,
         )
         report = write_report(list(batch.report), "csv")
-        session.commit()
         counts = dict(batch.counts)
         lines = list(batch.report)
     elapsed = time.perf_counter() - started
@@ -135,12 +123,10 @@ def run(database: Database, data: bytes, label: str) -> tuple[float, dict[str, i
     return elapsed, counts
 
 
-def scenario(
-    url: str | None, schema: str | None, data: bytes, rows: int
-) -> tuple[float, float, bool]:
+def scenario(schema: str, data: bytes, rows: int) -> tuple[float, float, bool]:
     """Fresh database with the demo network; the file twice. (first s, second s, unchanged?)"""
     with tempfile.TemporaryDirectory() as folder:
-        database = Database(fresh_database(url, schema, Path(folder)))
+        database = Database(fresh_database_url(schema, Path(folder)))
         upgrade(database.engine)
         with database.session() as session:
             load_seed(session)
@@ -162,14 +148,15 @@ def scenario(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
-    parser.add_argument("--schema", default=None, help="PostgreSQL schema to (re)create")
+    parser.add_argument(
+        "--schema", default="onboarding_bench", help="PostgreSQL schema to (re)create"
+    )
     parser.add_argument(
         "--repeat", type=int, default=1, help="runs; the best counts (a shared machine is noisy)"
     )
     args = parser.parse_args()
-    url = os.environ.get("SCF_BENCH_DATABASE_URL")
     data = supplier_file(args.rows)
-    results = [scenario(url, args.schema, data, args.rows) for _ in range(args.repeat)]
+    results = [scenario(args.schema, data, args.rows) for _ in range(args.repeat)]
     first = min(r[0] for r in results)
     second = min(r[1] for r in results)
     print(

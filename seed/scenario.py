@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from seed import names as N
-from seed.generate import (
+from seed.builder import (
     COAL,
     COMMODITIES,
     FALL_FROM,
@@ -23,6 +23,7 @@ from seed.generate import (
     SNAP_Q3,
     SNAP_YEAR_END,
     STEEL,
+    Builder,
     add_months,
     business_days,
     d,
@@ -30,8 +31,6 @@ from seed.generate import (
     ratio_text,
 )
 from seed.sizes import draw, size_class
-
-B = Any  # the Builder from seed.generate (kept loose to avoid a cycle)
 
 REFER_CASES = ("young", "loss_year", "missing_figures", "controller_bad_credit")
 INELIGIBLE_CASES = (
@@ -49,7 +48,7 @@ PROHIBITED_FLAG = {
 }
 
 
-def populate(b: B) -> None:
+def populate(b: Builder) -> None:
     ctx: dict[str, Any] = {}
     prices(b)
     cores(b, ctx)
@@ -68,7 +67,7 @@ def populate(b: B) -> None:
 
 
 # -- prices -------------------------------------------------------------------
-def prices(b: B) -> None:
+def prices(b: Builder) -> None:
     rng = b.rng
     days = business_days(date(2026, 4, 1), SEED_AS_OF)
     for code, name, unit, category in COMMODITIES:
@@ -114,7 +113,7 @@ def prices(b: B) -> None:
 
 
 # -- parties ------------------------------------------------------------------
-def cores(b: B, ctx: dict[str, Any]) -> None:
+def cores(b: Builder, ctx: dict[str, Any]) -> None:
     ctrl = b.person("唐山市", roles="controller")
     holding = b.firm(
         "enterprise",
@@ -184,19 +183,19 @@ def cores(b: B, ctx: dict[str, Any]) -> None:
     ctx["pg_steel"], ctx["pg_tyre"] = pg1, "PG02"
 
 
-def weighted_lines(b: B) -> list[tuple[str, str]]:
+def weighted_lines(b: Builder) -> list[tuple[str, str]]:
     out = []
     for industry, word, weight in N.STEEL_SUPPLIER_LINES:
         out += [(industry, word)] * weight
     return out
 
 
-def pick_size(b: B, micro: int = 40, small: int = 52) -> str:
+def pick_size(b: Builder, micro: int = 40, small: int = 52) -> str:
     r = b.rng.randint(1, 100)
     return "micro" if r <= micro else "small" if r <= micro + small else "medium"
 
 
-def suppliers(b: B, ctx: dict[str, Any]) -> None:
+def suppliers(b: Builder, ctx: dict[str, Any]) -> None:
     steel, holding = ctx["steel"], ctx["holding"]
     lines = weighted_lines(b)
     cities = ["唐山市"] * 6 + [
@@ -308,7 +307,7 @@ def suppliers(b: B, ctx: dict[str, Any]) -> None:
     ctx["rubber_traders"] = tyre_sups[:3]
 
 
-def dealers(b: B, ctx: dict[str, Any]) -> None:
+def dealers(b: Builder, ctx: dict[str, Any]) -> None:
     steel, tyre = ctx["steel"], ctx["tyre"]
     cities = ["石家庄市", "保定市", "廊坊市", "沧州市", "邯郸市", "衡水市", "唐山市", "秦皇岛市"]
     trading = b.firm(
@@ -372,7 +371,7 @@ def dealers(b: B, ctx: dict[str, Any]) -> None:
 
 
 def merchant(
-    b: B,
+    b: Builder,
     city: str,
     ib_words: tuple[str, ...],
     co_words: tuple[str, ...],
@@ -415,7 +414,7 @@ def merchant(
     return key
 
 
-def markets(b: B, ctx: dict[str, Any]) -> None:
+def markets(b: Builder, ctx: dict[str, Any]) -> None:
     adm_steel = b.firm(
         "enterprise",
         "石家庄冀运钢材市场管理有限公司",
@@ -565,7 +564,7 @@ def markets(b: B, ctx: dict[str, Any]) -> None:
     )
 
 
-def others(b: B, ctx: dict[str, Any]) -> None:
+def others(b: Builder, ctx: dict[str, Any]) -> None:
     gc = b.firm(
         "guarantee_company",
         "河北冀信融资担保有限公司",
@@ -601,7 +600,7 @@ def others(b: B, ctx: dict[str, Any]) -> None:
             b.rel("spouse_of", rep, spouse)
 
 
-def related_parties(b: B, ctx: dict[str, Any]) -> None:
+def related_parties(b: Builder, ctx: dict[str, Any]) -> None:
     """Persons controlling several firms, ≥15% holdings and a firm-to-firm chain [DOMAIN §9]."""
     rng = b.rng
     pools = [
@@ -653,16 +652,16 @@ def related_parties(b: B, ctx: dict[str, Any]) -> None:
 
 
 # -- finance -------------------------------------------------------------------
-def eligible(b: B, key: str) -> bool:
+def eligible(b: Builder, key: str) -> bool:
     return b.profile[key]["case"] in (None, "loss_year", "controller_bad_credit", "missing_figures")
 
 
-def invoice(b: B) -> str:
+def invoice(b: Builder) -> str:
     return "2613" + "".join(str(b.rng.randint(0, 9)) for _ in range(16))
 
 
 def receivable(
-    b: B,
+    b: Builder,
     creditor: str,
     debtor: str,
     amount: Decimal,
@@ -693,11 +692,11 @@ def receivable(
     return row
 
 
-def account(b: B) -> str:
+def account(b: Builder) -> str:
     return "1302" + "".join(str(b.rng.randint(0, 9)) for _ in range(15))
 
 
-def receivable_finance(b: B, ctx: dict[str, Any]) -> None:
+def receivable_finance(b: Builder, ctx: dict[str, Any]) -> None:
     """账易贷 and 保理 for suppliers, against receivables owed by the steel group [DOMAIN §5]."""
     rng, steel = b.rng, ctx["steel"]
     sups = [s for s in ctx["suppliers"] if s not in ctx["coal"]]
@@ -788,7 +787,13 @@ def receivable_finance(b: B, ctx: dict[str, Any]) -> None:
 
 
 def simple_loan(
-    b: B, fac: str, principal: Decimal, start: date, months: int, method: str, overdue: int = 0
+    b: Builder,
+    fac: str,
+    principal: Decimal,
+    start: date,
+    months: int,
+    method: str,
+    overdue: int = 0,
 ) -> str:
     drawn = start + timedelta(days=b.rng.randint(0, 20))
     if drawn.day in (20, 29, 30, 31):
@@ -798,7 +803,7 @@ def simple_loan(
     return b.add_loan(fac, principal, drawn, maturity, method, instalments, overdue=overdue)
 
 
-def dealer_finance(b: B, ctx: dict[str, Any]) -> None:
+def dealer_finance(b: Builder, ctx: dict[str, Any]) -> None:
     """保兑仓 for tyre and steel dealers (buy-back by the maker), revolving and credit loans [DOMAIN §6]."""
     for core, pg, ds in (
         (ctx["tyre"], "PG02", ctx["tyre_dealers"]),
@@ -851,7 +856,7 @@ def dealer_finance(b: B, ctx: dict[str, Any]) -> None:
 
 
 def collateral(
-    b: B,
+    b: Builder,
     kind: str,
     owner: str,
     description: str,
@@ -882,7 +887,9 @@ def collateral(
     return key
 
 
-def insure(b: B, coll: str, amount: Decimal, start: date, ends: date, first: bool = True) -> None:
+def insure(
+    b: Builder, coll: str, amount: Decimal, start: date, ends: date, first: bool = True
+) -> None:
     n = len(b.rows["insurance"]) + 1
     insurer = b.rng.choice(
         (
@@ -905,7 +912,7 @@ def insure(b: B, coll: str, amount: Decimal, start: date, ends: date, first: boo
     )
 
 
-def merchant_finance(b: B, ctx: dict[str, Any]) -> None:
+def merchant_finance(b: Builder, ctx: dict[str, Any]) -> None:
     """联保 groups, 房易贷 mortgages, credit and revolving loans for market merchants [DOMAIN §8, §13]."""
     rng = b.rng
     steel_m, home_m = ctx["steel_merchants"], ctx["home_merchants"]
@@ -1041,7 +1048,7 @@ def merchant_finance(b: B, ctx: dict[str, Any]) -> None:
     ctx["free"] = free
 
 
-def goods_finance(b: B, ctx: dict[str, Any]) -> None:
+def goods_finance(b: Builder, ctx: dict[str, Any]) -> None:
     """Warehouse-receipt pledge of steel, coal and rubber under a supervisor [DOMAIN §6]."""
     rng, sup = b.rng, ctx["supervisor"]
     plans: list[tuple[str, str, str, str]] = []
@@ -1165,7 +1172,7 @@ def goods_finance(b: B, ctx: dict[str, Any]) -> None:
         b.personal_guarantee(loan, s, limit * d("0.7"))
 
 
-def circles(b: B, ctx: dict[str, Any]) -> None:
+def circles(b: Builder, ctx: dict[str, Any]) -> None:
     """Guarantee circles [DOMAIN §9]: a mutual pair of two small firms (a §7 breach), a triangle, a five."""
     rng = b.rng
     sups = [
@@ -1206,7 +1213,7 @@ def circles(b: B, ctx: dict[str, Any]) -> None:
 
 
 # -- snapshots -----------------------------------------------------------------
-def snapshots(b: B) -> None:
+def snapshots(b: Builder) -> None:
     rng = b.rng
     for key in sorted(b.profile):
         prof = b.profile[key]
@@ -1296,7 +1303,7 @@ def snapshots(b: B) -> None:
             b.rows["snapshots"].append(snap)
 
 
-def users(b: B) -> None:
+def users(b: Builder) -> None:
     b.rows["users"] += [
         {
             "username": "admin",

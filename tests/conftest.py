@@ -142,3 +142,11 @@ def seeded_connection(seeded_url: str) -> Iterator[sa.Connection]:
     transaction.rollback()
     connection.close()
     engine.dispose()
+
+
+@pytest.fixture()
+def seeded_client(seeded_url: str, tmp_path: Path) -> Iterator[FlaskClient]:
+    """A client on the seeded database (shared by the session: tests must only read)."""
+    app: Flask = make_test_app(seeded_url, tmp_path)
+    yield app.test_client()
+    app.extensions["scf_db"].engine.dispose()

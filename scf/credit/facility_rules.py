@@ -14,20 +14,12 @@ from decimal import Decimal
 
 from scf.credit.explain import RuleResult, rule
 from scf.credit.joint_guarantee import repays_in_instalments
+from scf.credit.kinds import Product
 from scf.credit.limits import credit_loan_rules, product_cap, revolving_rules
 from scf.credit.policy import Policy
 
-PRODUCTS = (
-    "receivable_pledge",
-    "factoring",
-    "goods_pledge",
-    "confirmed_warehouse",
-    "joint_guarantee",
-    "credit",
-    "revolving",
-    "mortgage",
-)
-RECEIVABLE_PRODUCTS = ("receivable_pledge", "factoring")
+PRODUCTS = tuple(product.value for product in Product)
+RECEIVABLE_PRODUCTS = (Product.RECEIVABLE_PLEDGE.value, Product.FACTORING.value)
 
 
 def guarantee_kind(collateral_kind: str, real_estate_use: str | None = None) -> str | None:

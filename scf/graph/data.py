@@ -15,42 +15,30 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-# Party kinds (scf.platform.models.enums.PartyKind), repeated as text: this package
-# does not import the platform.
-ENTERPRISE = "enterprise"
-INDIVIDUAL_BUSINESS = "individual_business"
-PERSON = "person"
-GUARANTEE_COMPANY = "guarantee_company"
-WAREHOUSE_SUPERVISOR = "warehouse_supervisor"
+from scf.credit.kinds import PartyKind, RelationshipKind
 
-# Edge kinds (scf.platform.models.enums.RelationshipKind); direction source -> target.
-SUPPLIES_TO = "supplies_to"  # supplier -> core enterprise
-DISTRIBUTES_FOR = "distributes_for"  # dealer -> core enterprise
-MEMBER_OF_MARKET = "member_of_market"  # merchant -> market
-ADMINISTERS = "administers"  # market administrator -> market
-MEMBER_OF_GROUP = "member_of_group"  # member -> joint-guarantee group
-GUARANTEES = "guarantees"  # guarantor -> borrower (amount)
-CONTROLS = "controls"  # actual controller -> firm
-HOLDS_SHARES = "holds_shares"  # shareholder -> firm (percentage)
-SUPERVISES = "supervises"  # warehouse supervisor -> market or party
-LEGAL_REPRESENTATIVE_OF = "legal_representative_of"  # person -> firm
-SPOUSE_OF = "spouse_of"  # person -> person
-BUYBACK_FOR = "buyback_for"  # core / manufacturer -> dealer (amount)
+# Party and edge kinds as plain text, from the one list of each (``scf.credit.kinds``).
+ENTERPRISE = PartyKind.ENTERPRISE.value
+INDIVIDUAL_BUSINESS = PartyKind.INDIVIDUAL_BUSINESS.value
+PERSON = PartyKind.PERSON.value
+GUARANTEE_COMPANY = PartyKind.GUARANTEE_COMPANY.value
+WAREHOUSE_SUPERVISOR = PartyKind.WAREHOUSE_SUPERVISOR.value
 
-EDGE_KINDS = (
-    SUPPLIES_TO,
-    DISTRIBUTES_FOR,
-    MEMBER_OF_MARKET,
-    ADMINISTERS,
-    MEMBER_OF_GROUP,
-    GUARANTEES,
-    CONTROLS,
-    HOLDS_SHARES,
-    SUPERVISES,
-    LEGAL_REPRESENTATIVE_OF,
-    SPOUSE_OF,
-    BUYBACK_FOR,
-)
+# Edge kinds; direction source -> target is documented on ``RelationshipKind``.
+SUPPLIES_TO = RelationshipKind.SUPPLIES_TO.value
+DISTRIBUTES_FOR = RelationshipKind.DISTRIBUTES_FOR.value
+MEMBER_OF_MARKET = RelationshipKind.MEMBER_OF_MARKET.value
+ADMINISTERS = RelationshipKind.ADMINISTERS.value
+MEMBER_OF_GROUP = RelationshipKind.MEMBER_OF_GROUP.value
+GUARANTEES = RelationshipKind.GUARANTEES.value
+CONTROLS = RelationshipKind.CONTROLS.value
+HOLDS_SHARES = RelationshipKind.HOLDS_SHARES.value
+SUPERVISES = RelationshipKind.SUPERVISES.value
+LEGAL_REPRESENTATIVE_OF = RelationshipKind.LEGAL_REPRESENTATIVE_OF.value
+SPOUSE_OF = RelationshipKind.SPOUSE_OF.value
+BUYBACK_FOR = RelationshipKind.BUYBACK_FOR.value
+
+EDGE_KINDS = tuple(kind.value for kind in RelationshipKind)
 
 
 class PartyFacts(NamedTuple):

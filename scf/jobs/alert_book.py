@@ -177,6 +177,30 @@ def _assign_owners(session: Session, t: sa.Table, as_of: dt.date) -> None:
     )
 
 
+@dataclass(frozen=True)
+class _Reconciliation:
+    """One run's staging table against the alerts, and who and when to record."""
+
+    session: Session
+    staging: sa.Table
+    as_of: dt.date
+    now: sa.ColumnElement[dt.datetime]
+    actor: str
+
+    @property
+    def day(self) -> sa.ColumnElement[dt.date]:
+        return sa.literal(self.as_of, sa.Date())
+
+    def record_events(self, action: Any, comment: Any, alerts: sa.Select[Any]) -> None:
+        """One history line per alert ``alerts`` selects (its first column is the id)."""
+        self.session.execute(
+            sa.insert(EVENTS).from_select(
+                ["alert_id", "at", "actor", "action", "comment"],
+                alerts.add_columns(self.now, sa.literal(self.actor), action, comment),
+            )
+        )
+
+
 def _reconcile(
     session: Session,
     t: sa.Table,
@@ -185,8 +209,18 @@ def _reconcile(
     now: sa.ColumnElement[dt.datetime],
     actor: str,
 ) -> Counts:
-    a = ALERTS
-    day = sa.literal(as_of, sa.Date())
+    run = _Reconciliation(session, t, as_of, now, actor)
+    counts = _update_seen_again(run)
+    counts["raised"] = _raise_new(run)
+    counts["resolved"] = _resolve_cleared(run, rules)
+    return {key: counts[key] for key in ("raised", "updated", "unchanged", "reopened", "resolved")}
+
+
+def _update_seen_again(run: _Reconciliation) -> Counts:
+    """Open alerts whose condition holds again take its severity, message, figures, owner
+    and date; a change of severity goes in their history; an acknowledged alert whose
+    severity rises is reopened. An alert already seen on a later date is left alone."""
+    a, t, day = ALERTS, run.staging, run.day
     same = sa.and_(a.c.dedup_key == t.c.dedup_key, a.c.status != RESOLVED)
     current = sa.and_(same, a.c.last_seen_on <= day)  # not already seen on a later date
     changed = sa.or_(
@@ -198,33 +232,22 @@ def _reconcile(
         a.c.last_seen_on != day,
     )
     rising = _rank(t.c.severity) > _rank(a.c.severity)
-    matched = session.scalar(sa.select(sa.func.count()).select_from(a.join(t, same))) or 0
-    reopened = (
-        session.scalar(
-            sa.select(sa.func.count())
-            .select_from(a.join(t, current))
-            .where(a.c.status == ACKNOWLEDGED, rising)
-        )
-        or 0
+    matched = _count(run.session, sa.select(sa.func.count()).select_from(a.join(t, same)))
+    reopened = _count(
+        run.session,
+        sa.select(sa.func.count())
+        .select_from(a.join(t, current))
+        .where(a.c.status == ACKNOWLEDGED, rising),
     )
-    session.execute(
-        sa.insert(EVENTS).from_select(
-            ["alert_id", "at", "actor", "action", "comment"],
-            sa.select(
-                a.c.id,
-                now,
-                sa.literal(actor),
-                sa.case((rising, "escalated"), else_="eased"),
-                sa.type_coerce(a.c.severity, sa.String)
-                .op("||")(" → ")
-                .op("||")(t.c.severity)
-                .op("||")(f" ({as_of})"),
-            )
-            .select_from(a.join(t, current))
-            .where(a.c.severity != t.c.severity),
-        )
+    run.record_events(
+        sa.case((rising, "escalated"), else_="eased"),
+        sa.type_coerce(a.c.severity, sa.String)
+        .op("||")(" → ")
+        .op("||")(t.c.severity)
+        .op("||")(f" ({run.as_of})"),
+        sa.select(a.c.id).select_from(a.join(t, current)).where(a.c.severity != t.c.severity),
     )
-    updated = session.execute(
+    updated = run.session.execute(
         sa.update(a)
         .where(current, changed)
         .values(
@@ -234,10 +257,36 @@ def _reconcile(
             owner_user_id=t.c.owner_user_id,
             market_id=t.c.market_id,
             last_seen_on=day,
-            updated_at=now,
+            updated_at=run.now,
             status=sa.case((sa.and_(a.c.status == ACKNOWLEDGED, rising), OPEN), else_=a.c.status),
         )
     ).rowcount
+    return {"updated": updated, "unchanged": matched - updated, "reopened": reopened}
+
+
+_NEW_ALERT_COLUMNS = (
+    "rule",
+    "severity",
+    "status",
+    "dedup_key",
+    "subject_type",
+    "subject_id",
+    "party_id",
+    "loan_id",
+    "market_id",
+    "owner_user_id",
+    "message",
+    "figures",
+    "first_seen_on",
+    "last_seen_on",
+    "created_at",
+    "updated_at",
+)
+
+
+def _raise_new(run: _Reconciliation) -> int:
+    """An alert for each condition without an unresolved alert of its key."""
+    a, t, day, now = ALERTS, run.staging, run.day, run.now
     new = sa.select(
         t.c.rule,
         t.c.severity,
@@ -256,58 +305,38 @@ def _reconcile(
         now,
         now,
     ).where(~sa.exists().where(a.c.dedup_key == t.c.dedup_key, a.c.status != RESOLVED))
-    raised = session.execute(
-        sa.insert(a)
-        .from_select(
-            [
-                "rule",
-                "severity",
-                "status",
-                "dedup_key",
-                "subject_type",
-                "subject_id",
-                "party_id",
-                "loan_id",
-                "market_id",
-                "owner_user_id",
-                "message",
-                "figures",
-                "first_seen_on",
-                "last_seen_on",
-                "created_at",
-                "updated_at",
-            ],
-            new,
-        )
-        .execution_options(preserve_rowcount=True)
-    ).rowcount
+    return int(
+        run.session.execute(
+            sa.insert(a)
+            .from_select(list(_NEW_ALERT_COLUMNS), new)
+            .execution_options(preserve_rowcount=True)
+        ).rowcount
+    )
+
+
+def _resolve_cleared(run: _Reconciliation, rules: Collection[str]) -> int:
+    """The system resolves the open alerts of these rules whose condition is gone (not
+    those already seen on a later date), saying so in their history."""
+    a, t, day = ALERTS, run.staging, run.day
     cleared = sa.and_(
         a.c.rule.in_(list(rules)),
         a.c.status != RESOLVED,
         a.c.last_seen_on <= day,
         ~sa.exists().where(t.c.dedup_key == a.c.dedup_key),
     )
-    session.execute(
-        sa.insert(EVENTS).from_select(
-            ["alert_id", "at", "actor", "action", "comment"],
-            sa.select(
-                a.c.id,
-                now,
-                sa.literal(actor),
-                sa.literal("auto_resolved"),
-                sa.literal(f"条件已消除 (condition cleared) as of {as_of}"),
-            ).where(cleared),
-        )
+    run.record_events(
+        sa.literal("auto_resolved"),
+        sa.literal(f"条件已消除 (condition cleared) as of {run.as_of}"),
+        sa.select(a.c.id).where(cleared),
     )
-    resolved = session.execute(
-        sa.update(a)
-        .where(cleared)
-        .values(status=RESOLVED, resolved_at=now, resolved_by_id=None, updated_at=now)
-    ).rowcount
-    return {
-        "raised": raised,
-        "updated": updated,
-        "unchanged": matched - updated,
-        "reopened": reopened,
-        "resolved": resolved,
-    }
+    return int(
+        run.session.execute(
+            sa.update(a)
+            .where(cleared)
+            .values(status=RESOLVED, resolved_at=run.now, resolved_by_id=None, updated_at=run.now)
+        ).rowcount
+    )
+
+
+def _count(session: Session, query: sa.Select[Any]) -> int:
+    return session.scalar(query) or 0

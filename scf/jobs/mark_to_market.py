@@ -185,34 +185,11 @@ def conditions_for(loan: LoanMargin, limits: Limits) -> Iterator[Condition]:
         "clause": CLAUSE,
         "policy_version": limits.policy_version,
     }
-    stale_limit = limits.stale_business_days
     if ms is None:
-        missing = [lot.commodity for lot in loan.lots if lot.price is None]
-        yield _condition(
-            loan,
-            STALE,
-            Severity.WARNING,
-            f"贷款 {loan.loan_code} 的质押物没有价格，无法盯市 (no price for {', '.join(missing)}: "
-            "cannot mark to market)",
-            {**base, "missing_prices": missing, "threshold_business_days": stale_limit},
-        )
+        yield _no_price(loan, base, limits)
         return
     if "stale_price" in ms.alerts:
-        oldest = min(lot.price_date for lot in loan.lots if lot.price_date is not None)
-        yield _condition(
-            loan,
-            STALE,
-            Severity.WARNING,
-            f"贷款 {loan.loan_code} 质押物价格已 {ms.price_age_business_days} 个工作日未更新，"
-            f"超过 {stale_limit} 日 (price {ms.price_age_business_days} business days old, "
-            f"limit {stale_limit})",
-            {
-                **base,
-                "price_date": oldest.isoformat(),
-                "price_age_business_days": ms.price_age_business_days,
-                "threshold_business_days": stale_limit,
-            },
-        )
+        yield _stale_price(loan, ms, base, limits)
     level = (
         "liquidation"
         if "liquidation" in ms.alerts
@@ -220,8 +197,47 @@ def conditions_for(loan: LoanMargin, limits: Limits) -> Iterator[Condition]:
         if "warning" in ms.alerts
         else None
     )
-    if level is None:
-        return
+    if level is not None:
+        yield _margin_call(loan, ms, level, base, limits)
+
+
+def _no_price(loan: LoanMargin, base: dict[str, object], limits: Limits) -> Condition:
+    missing = [lot.commodity for lot in loan.lots if lot.price is None]
+    return _condition(
+        loan,
+        STALE,
+        Severity.WARNING,
+        f"贷款 {loan.loan_code} 的质押物没有价格，无法盯市 (no price for {', '.join(missing)}: "
+        "cannot mark to market)",
+        {**base, "missing_prices": missing, "threshold_business_days": limits.stale_business_days},
+    )
+
+
+def _stale_price(
+    loan: LoanMargin, ms: MarginStatus, base: dict[str, object], limits: Limits
+) -> Condition:
+    stale_limit = limits.stale_business_days
+    oldest = min(lot.price_date for lot in loan.lots if lot.price_date is not None)
+    return _condition(
+        loan,
+        STALE,
+        Severity.WARNING,
+        f"贷款 {loan.loan_code} 质押物价格已 {ms.price_age_business_days} 个工作日未更新，"
+        f"超过 {stale_limit} 日 (price {ms.price_age_business_days} business days old, "
+        f"limit {stale_limit})",
+        {
+            **base,
+            "price_date": oldest.isoformat(),
+            "price_age_business_days": ms.price_age_business_days,
+            "threshold_business_days": stale_limit,
+        },
+    )
+
+
+def _margin_call(
+    loan: LoanMargin, ms: MarginStatus, level: str, base: dict[str, object], limits: Limits
+) -> Condition:
+    """A margin call (warning) or the liquidation line reached (critical)."""
     ratio = limits.liquidation_ratio
     line = quantize_fen(ms.market_value * ratio)
     figures = {
@@ -242,14 +258,13 @@ def conditions_for(loan: LoanMargin, limits: Limits) -> Iterator[Condition]:
             f"{format_yuan(ms.market_value)} × {ratio} (liquidation line reached; "
             f"shortfall {dec(ms.shortfall)})"
         )
-        yield _condition(loan, MARGIN, Severity.CRITICAL, message, figures)
-    else:
-        message = (
-            f"贷款 {loan.loan_code} 余额 {format_yuan(ms.loan_balance)} 超过可贷价值 "
-            f"{format_yuan(ms.lending_value)}，需补足货物或保证金 {format_yuan(ms.shortfall)} 元 "
-            f"(margin call: top up {dec(ms.shortfall)})"
-        )
-        yield _condition(loan, MARGIN, Severity.WARNING, message, figures)
+        return _condition(loan, MARGIN, Severity.CRITICAL, message, figures)
+    message = (
+        f"贷款 {loan.loan_code} 余额 {format_yuan(ms.loan_balance)} 超过可贷价值 "
+        f"{format_yuan(ms.lending_value)}，需补足货物或保证金 {format_yuan(ms.shortfall)} 元 "
+        f"(margin call: top up {dec(ms.shortfall)})"
+    )
+    return _condition(loan, MARGIN, Severity.WARNING, message, figures)
 
 
 def _condition(

@@ -63,77 +63,88 @@ def financed_receivables(session: Session, as_of: dt.date, notice_days: int) -> 
 
 
 def conditions_for(rows: list[Any], as_of: dt.date, policy: Policy) -> Iterator[Condition]:
+    """Each financed receivable due soon or unpaid after its due date; then, per debtor,
+    everything it owes late across its suppliers."""
     notice = int(policy.decimal("monitoring.due_notice_days"))
     late: dict[int, list[Any]] = defaultdict(list)
     for r in rows:
-        days = (r.due_on - as_of).days
-        figures = {
-            "receivable_code": r.code,
-            "invoice_number": r.invoice_number,
-            "amount": dec(r.amount),
-            "due_on": r.due_on.isoformat(),
-            "debtor_uscc": r.debtor_uscc,
-            "debtor_name": r.debtor_name,
-            "loan_code": r.loan_code,
-            "clause": CLAUSE,
-            "policy_version": policy.version,
-        }
-        common = {
-            "key": f"receivable:{r.id}",
-            "subject_type": "receivable",
-            "subject_id": r.id,
-            "party_id": r.creditor_party_id,
-            "loan_id": r.loan_id,
-        }
-        if days >= 0:
-            yield Condition(
-                rule=DUE,
-                severity=Severity.INFO,
-                message=(
-                    f"应收账款 {r.code}（{r.debtor_name}）{r.due_on} 到期，金额 {format_yuan(r.amount)} "
-                    f"(financed receivable due in {days} days)"
-                ),
-                figures={**figures, "days_until_due": days, "notice_days": notice},
-                **common,
-            )
-            continue
-        late[r.debtor_party_id].append(r)
-        yield Condition(
-            rule=OVERDUE,
-            severity=Severity.WARNING,
-            message=(
-                f"应收账款 {r.code} 已逾期 {-days} 天未回款，债务人 {r.debtor_name}，融资 {r.loan_code} "
-                f"(financed receivable unpaid {-days} days after due)"
-            ),
-            figures={**figures, "days_overdue": -days},
-            **common,
-        )
+        if r.due_on < as_of:
+            late[r.debtor_party_id].append(r)
+        yield _receivable_condition(r, as_of, policy, notice)
     for debtor_id, overdue in late.items():
-        total = sum((r.amount for r in overdue), ZERO)
-        first = overdue[0]
-        suppliers = sorted({r.creditor_party_id for r in overdue})
-        yield Condition(
-            rule=DEBTOR_OVERDUE,
-            key=f"party:{debtor_id}",
-            severity=Severity.WARNING,
-            subject_type="party",
-            subject_id=debtor_id,
-            party_id=debtor_id,
+        yield _debtor_condition(debtor_id, overdue, policy)
+
+
+def _receivable_condition(r: Any, as_of: dt.date, policy: Policy, notice: int) -> Condition:
+    days = (r.due_on - as_of).days
+    figures = {
+        "receivable_code": r.code,
+        "invoice_number": r.invoice_number,
+        "amount": dec(r.amount),
+        "due_on": r.due_on.isoformat(),
+        "debtor_uscc": r.debtor_uscc,
+        "debtor_name": r.debtor_name,
+        "loan_code": r.loan_code,
+        "clause": CLAUSE,
+        "policy_version": policy.version,
+    }
+    subject = {
+        "key": f"receivable:{r.id}",
+        "subject_type": "receivable",
+        "subject_id": r.id,
+        "party_id": r.creditor_party_id,
+        "loan_id": r.loan_id,
+    }
+    if days >= 0:
+        return Condition(
+            rule=DUE,
+            severity=Severity.INFO,
             message=(
-                f"{first.debtor_name} 对 {len(suppliers)} 家供应商的 {len(overdue)} 笔已融资应收账款逾期未付，"
-                f"合计 {format_yuan(total)} 元 (core enterprise late on financed receivables)"
+                f"应收账款 {r.code}（{r.debtor_name}）{r.due_on} 到期，金额 {format_yuan(r.amount)} "
+                f"(financed receivable due in {days} days)"
             ),
-            figures={
-                "debtor_uscc": first.debtor_uscc,
-                "receivables": len(overdue),
-                "suppliers": len(suppliers),
-                "total_amount": dec(total),
-                "oldest_due_on": min(r.due_on for r in overdue).isoformat(),
-                "receivable_codes": [r.code for r in overdue],
-                "clause": "[DOMAIN §9] " + CLAUSE,
-                "policy_version": policy.version,
-            },
+            figures={**figures, "days_until_due": days, "notice_days": notice},
+            **subject,
         )
+    return Condition(
+        rule=OVERDUE,
+        severity=Severity.WARNING,
+        message=(
+            f"应收账款 {r.code} 已逾期 {-days} 天未回款，债务人 {r.debtor_name}，融资 {r.loan_code} "
+            f"(financed receivable unpaid {-days} days after due)"
+        ),
+        figures={**figures, "days_overdue": -days},
+        **subject,
+    )
+
+
+def _debtor_condition(debtor_id: int, overdue: list[Any], policy: Policy) -> Condition:
+    """The core enterprise late on financed receivables: where the chain's concentration shows."""
+    total = sum((r.amount for r in overdue), ZERO)
+    first = overdue[0]
+    suppliers = sorted({r.creditor_party_id for r in overdue})
+    return Condition(
+        rule=DEBTOR_OVERDUE,
+        key=f"party:{debtor_id}",
+        severity=Severity.WARNING,
+        subject_type="party",
+        subject_id=debtor_id,
+        party_id=debtor_id,
+        message=(
+            f"{first.debtor_name} 对 {len(suppliers)} 家供应商的 {len(overdue)} 笔已融资应收账款逾期未付，"
+            f"合计 {format_yuan(total)} 元 (core enterprise late on financed receivables)"
+        ),
+        figures={
+            "debtor_uscc": first.debtor_uscc,
+            "receivables": len(overdue),
+            "suppliers": len(suppliers),
+            "total_amount": dec(total),
+            "oldest_due_on": min(r.due_on for r in overdue).isoformat(),
+            "receivable_codes": [r.code for r in overdue],
+            "clause": "[DOMAIN §9] " + CLAUSE,
+            "policy_version": policy.version,
+        },
+    )
 
 
 def run(ctx: JobContext) -> Counts:

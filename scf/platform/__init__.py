@@ -38,14 +38,19 @@ def create_app(
 
     app.before_request(load_actor)
 
+    from scf.platform import request_guards
+
+    request_guards.init_app(app)  # after the actor: a refusal page shows who is signed in
+
     from flask_wtf.csrf import CSRFProtect
 
     csrf = CSRFProtect(app)
 
-    from scf.platform import api, web
+    from scf.platform import api, http_errors, web
 
     api.init_app(app, csrf)
     web.init_app(app)
+    http_errors.init_app(app)
     return app
 
 

@@ -13,6 +13,7 @@ from scf.platform.auth.access import Actor
 from scf.platform.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from scf.platform.models import AuditEntry, Relationship, Repayment
 from scf.platform.services.network import book as network_service
+from scf.platform.services.network.ego import ego_network_view
 from scf.platform.services.network.exposure import (
     administrator_capacity_usage,
     guarantors_and_group_members_of,
@@ -20,11 +21,7 @@ from scf.platform.services.network.exposure import (
     related_party_concentration_breaches,
     related_party_group_for,
 )
-from scf.platform.services.network.queries import (
-    ego_network_view,
-    exposure_report,
-    guarantee_circles_view,
-)
+from scf.platform.services.network.queries import exposure_report, guarantee_circles_view
 from scf.platform.services.network.relationships import create_relationship, delete_relationship
 from tests.graph.db_book import AS_OF, DbBook, build
 

@@ -138,8 +138,15 @@ def test_a_market_administrator_cannot_assess_a_firm_outside_their_market(
 
 
 def test_every_seeded_firm_can_be_assessed(seeded: Session) -> None:
-    """No seeded snapshot carries a flag, rating or figure the policy refuses."""
+    """No seeded snapshot carries a flag, rating or figure the policy refuses: every
+    enterprise and individual business of seed/data/parties.csv (398 + 154) gets a decision."""
     from scf.platform.services.parties.assessment import ASSESSABLE, assess_loaded_party
 
-    for party in seeded.scalars(sa.select(Party).where(Party.kind.in_(list(ASSESSABLE)))):
-        assess_loaded_party(seeded, party, SEED_AS_OF)
+    with (DEFAULT_DATA_DIR / "parties.csv").open(encoding="utf-8") as handle:
+        kinds = [row["kind"] for row in csv.DictReader(handle)]
+    firms = kinds.count("enterprise") + kinds.count("individual_business")
+    assert firms == 398 + 154
+    parties = seeded.scalars(sa.select(Party).where(Party.kind.in_(list(ASSESSABLE)))).all()
+    decisions = [assess_loaded_party(seeded, p, SEED_AS_OF).assessment.decision for p in parties]
+    assert len(decisions) == firms
+    assert set(decisions) <= {"eligible", "refer", "ineligible"}

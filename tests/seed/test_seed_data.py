@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from scf.credit import uscc
-from seed.generate import COLUMNS, SEED_AS_OF, due_dates, generate
+from seed.builder import SEED_AS_OF, due_dates
+from seed.contract import COLUMNS
+from seed.generate import generate
 from seed.sizes import size_class
 
 MONEY = {

@@ -13,7 +13,7 @@ from scf.platform.auth.tokens import issue_token, user_for_token
 from scf.platform.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from scf.platform.models import AuditEntry, Market, Party, User
 from scf.platform.models.enums import MarketKind, MarketStage, PartyKind, Role
-from scf.platform.services.admin import assignments, users
+from scf.platform.services.admin import assignments, queries, users
 
 SYSTEM = Actor.system("test")
 PASSWORD = "a-long-enough-password"
@@ -59,7 +59,7 @@ def test_only_administrators_manage_users(db_session: Session, world: dict[str, 
     with pytest.raises(Forbidden):
         users.change_role(db_session, rm, "rm1", "admin")
     with pytest.raises(Forbidden):
-        users.list_users(db_session, rm)
+        queries.list_users(db_session, rm)
     with pytest.raises(Forbidden):
         assignments.assign_party(
             db_session, rm, world["party"].uscc, relationship_manager="rm1", branch=None
@@ -143,7 +143,7 @@ def test_deactivation_and_password_reset_revoke_tokens(
     users.set_active(db_session, admin, "rm1", False)
     assert user_for_token(db_session, token) is None
     assert audit_of(db_session, "user.deactivate").after == {
-        **users.user_record(db_session, rm),
+        **queries.user_record(db_session, rm),
         "active": False,
     }
 
@@ -172,7 +172,7 @@ def test_branches_are_created_renamed_and_audited(
     assignments.rename_branch(db_session, admin, "保定分行", "保定中心支行")
     entry = audit_of(db_session, "branch.rename")
     assert (entry.before, entry.after) == ({"name": "保定分行"}, {"name": "保定中心支行"})
-    names = [b.branch.name for b in assignments.list_branches(db_session, admin)]
+    names = [b.branch.name for b in queries.list_branches(db_session, admin)]
     assert names == sorted(["唐山分行", "保定中心支行"])
 
 
@@ -199,7 +199,7 @@ def test_party_assignment_checks_the_manager_and_records_before_and_after(
 
 
 def test_user_list_is_by_role_then_name(db_session: Session, world: dict[str, Any]) -> None:
-    listed = [(u.role, u.username) for u in users.list_users(db_session, world["admin"])]
+    listed = [(u.role, u.username) for u in queries.list_users(db_session, world["admin"])]
     assert listed == sorted(listed)
     assert {u for _, u in listed} == {"boss", "rm1"}
     assert db_session.scalar(

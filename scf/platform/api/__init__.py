@@ -11,12 +11,13 @@ from typing import Any
 
 from flask import Flask, g, request
 from flask_smorest import Api, Blueprint
-from flask_wtf.csrf import CSRFError, CSRFProtect, validate_csrf
+from flask_wtf.csrf import CSRFProtect, validate_csrf
+from marshmallow import ValidationError
+from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException
 
-from scf.platform.api.problems import problem
 from scf.platform.auth.access import Actor
-from scf.platform.errors import ScfError
+from scf.platform.http_errors import for_api, http_exception_as_problem, problem
 from scf.platform.json import DecimalFlaskParser
 
 PUBLIC_ENDPOINTS = {"auth_tokens.Tokens"}
@@ -27,22 +28,31 @@ class ScfApi(Api):  # type: ignore[misc]
     """flask-smorest's Api, answering errors as problem+json on API paths only."""
 
     def handle_http_exception(self, error: HTTPException) -> Any:
-        if not request.path.startswith("/api/"):
+        if not for_api():
             return error
-        errors = None
-        data = getattr(error, "data", None)
-        if isinstance(data, dict) and "messages" in data:
-            errors = data["messages"]
-        detail = error.description if isinstance(error.description, str) else ""
-        if errors and error.code == 422:
-            detail = "请求参数有误，见 errors (invalid input, see errors)"
-        return problem(error.code or 500, error.name, detail, errors)
+        return http_exception_as_problem(error)
+
+
+MAX_PAGE = 1_000_000
+
+
+class PaginationParser(FlaskParser):
+    """Pagination arguments with a bounded page number: a page past ``MAX_PAGE`` would ask
+    the database for an offset it cannot hold (a 500); it is a 422 naming ``page``."""
+
+    def pre_load(self, location_data: Any, *, schema: Any, req: Any, location: str) -> Any:
+        page = location_data.get("page")
+        if isinstance(page, str) and page.strip().isdigit() and int(page) > MAX_PAGE:
+            raise ValidationError({"page": [f"页码不能超过 {MAX_PAGE} (at most {MAX_PAGE})"]})
+        return location_data
 
 
 class ScfBlueprint(Blueprint):  # type: ignore[misc]
-    """Reads request bodies with exact decimals (see ``scf.platform.json``)."""
+    """Reads request bodies with exact decimals and bounds (see ``scf.platform.json``);
+    bounds the page number of paginated lists."""
 
     ARGUMENTS_PARSER = DecimalFlaskParser()
+    PAGINATION_ARGUMENTS_PARSER = PaginationParser()
 
 
 def make_blueprint(name: str, url_prefix: str, description: str) -> Blueprint:
@@ -107,17 +117,3 @@ def init_app(app: Flask, csrf: CSRFProtect) -> None:
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)
     app.extensions["scf_api"] = api
-
-    @app.errorhandler(ScfError)
-    def _scf_error(error: ScfError) -> Any:
-        if request.path.startswith("/api/"):
-            return problem(error.status, error.title, str(error), error.errors or None)
-        from scf.platform.web import render_error
-
-        return render_error(error.status, error.title, str(error))
-
-    @app.errorhandler(CSRFError)
-    def _csrf_error(error: CSRFError) -> Any:
-        from scf.platform.web import render_error
-
-        return render_error(400, "CSRF", "页面已过期，请刷新后重试 (form expired, reload the page)")

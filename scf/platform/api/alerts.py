@@ -9,13 +9,12 @@ from marshmallow import Schema, fields, validate
 
 from scf.platform.api import actor, make_blueprint
 from scf.platform.api.schemas import PartyRefSchema
-from scf.platform.services.monitoring.alerts import (
-    COMMENT_MAX,
+from scf.platform.services.monitoring.alerts import COMMENT_MAX, acknowledge_alert, resolve_alert
+from scf.platform.services.monitoring.queries import (
+    SEVERITIES,
     STATUS_FILTERS,
-    acknowledge_alert,
     get_alert,
     list_alerts,
-    resolve_alert,
 )
 from scf.platform.web_session import db_session
 
@@ -29,7 +28,7 @@ class AlertQuery(Schema):
             "description": "open, acknowledged, resolved, or unresolved (open + acknowledged)"
         },
     )
-    severity = fields.String(validate=validate.OneOf(["info", "warning", "critical"]))
+    severity = fields.String(validate=validate.OneOf(SEVERITIES))
     rule = fields.String(metadata={"description": "e.g. collateral_margin, loan_overdue"})
     party = fields.String(metadata={"description": "unified social credit code or customer number"})
     owner = fields.String(metadata={"description": "username of the owner"})

@@ -9,7 +9,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields
 
 from scf.platform.api import make_blueprint
-from scf.platform.api.problems import problem
+from scf.platform.http_errors import problem
 from scf.platform.services.admin.users import authenticate, revoke, token_for
 from scf.platform.web_session import db_session
 

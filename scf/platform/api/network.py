@@ -18,11 +18,8 @@ from scf.platform.api.network_schemas import (
     StressSchema,
 )
 from scf.platform.api.schemas import AsOfQuery
-from scf.platform.services.network.queries import (
-    ego_network_view,
-    exposure_report,
-    guarantee_circles_view,
-)
+from scf.platform.services.network.ego import ego_network_view
+from scf.platform.services.network.queries import exposure_report, guarantee_circles_view
 from scf.platform.services.network.stress import run_stress_scenario
 from scf.platform.web_session import db_session
 

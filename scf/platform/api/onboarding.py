@@ -12,21 +12,19 @@ from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from scf.platform.api import actor, make_blueprint
-from scf.platform.api.problems import problem
 from scf.platform.api.schemas import money_field
 from scf.platform.auth.access import visible_batch
 from scf.platform.errors import ValidationFailed
-from scf.platform.services.onboarding.batches import list_batches, onboard
-from scf.platform.services.onboarding.columns import template_csv, template_xlsx
+from scf.platform.http_errors import problem
+from scf.platform.services.onboarding.batches import onboard
+from scf.platform.services.onboarding.downloads import template_download
+from scf.platform.services.onboarding.queries import list_batches
+from scf.platform.services.onboarding.reading import TOO_LARGE, FileLimits, size_limit
 from scf.platform.web_session import db_session
 
 blp = make_blueprint(
     "onboarding_api", "/onboarding", "Batch onboarding of suppliers, dealers, merchants (批量导入)"
 )
-MIME = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 class UploadForm(Schema):
@@ -93,12 +91,8 @@ class BatchSchema(BatchSummarySchema):
 
 @blp.errorhandler(RequestEntityTooLarge)
 def _too_large(_error: RequestEntityTooLarge) -> Response:
-    limit = current_app.extensions["scf_settings"].onboarding_max_bytes
-    return problem(
-        413,
-        "文件过大 (file too large)",
-        f"上限 {limit / 1024 / 1024:.1f} MB (limit SCF_ONBOARDING_MAX_BYTES); 请拆分文件 (split the file)",
-    )
+    limits = FileLimits.of(current_app.extensions["scf_settings"])
+    return problem(413, TOO_LARGE, size_limit(limits.max_bytes))
 
 
 @blp.route("")
@@ -112,7 +106,6 @@ class Batches(MethodView):
         and, for each firm taken, the credit engine's decision. A file that cannot be
         read at all is a 422 problem and nothing is written.
         """
-        settings = current_app.extensions["scf_settings"]
         upload = request.files.get("file")
         if upload is None:
             raise ValidationFailed(
@@ -131,8 +124,7 @@ class Batches(MethodView):
             market=form.get("market"),
             dry_run=form["dry_run"],
             accept_valid=form["accept_valid"],
-            max_bytes=settings.onboarding_max_bytes,
-            max_rows=settings.onboarding_max_rows,
+            limits=FileLimits.of(current_app.extensions["scf_settings"]),
         )
         return batch
 
@@ -164,12 +156,5 @@ class Template(MethodView):
     @blp.response(200, content_type="application/octet-stream")
     def get(self, args: dict[str, str]) -> Response:
         """The onboarding template as CSV (UTF-8 with BOM) or XLSX."""
-        file_format = args["format"]
-        content = template_xlsx() if file_format == "xlsx" else template_csv()
-        return Response(
-            content,
-            mimetype=MIME[file_format],
-            headers={
-                "Content-Disposition": f'attachment; filename="onboarding-template.{file_format}"'
-            },
-        )
+        template = template_download(args["format"])
+        return Response(template.content, content_type=template.mimetype, headers=template.headers)

@@ -14,13 +14,12 @@ from scf.platform.api.network_schemas import (
     RelationshipOut,
     RelationshipQuery,
 )
-from scf.platform.services.network.relationships import (
-    create_relationship,
-    delete_relationship,
+from scf.platform.services.network.queries import (
     get_relationship,
     list_relationships,
     relationship_dict,
 )
+from scf.platform.services.network.relationships import create_relationship, delete_relationship
 from scf.platform.web_session import db_session
 
 blp = make_blueprint("relationships", "/relationships", "Relationships of the network (关系)")

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -40,6 +41,20 @@ from scf.platform.models import (
     User,
 )
 from scf.platform.models.enums import RelationshipKind, Role
+
+T = TypeVar("T")
+
+
+def _limited(query: sa.Select[Any], clause: ColumnElement[bool] | None) -> sa.Select[Any]:
+    """``query`` kept to the rows ``clause`` lets through (None: all of them)."""
+    return query if clause is None else query.where(clause)
+
+
+def _found(row: T | None, message: str) -> T:
+    """The row, or *not found*: what exists but is not visible is reported alike."""
+    if row is None:
+        raise NotFound(message)
+    return row
 
 
 @dataclass(frozen=True)
@@ -129,14 +144,8 @@ def loan_filter(actor: Actor) -> ColumnElement[bool] | None:
 
 def visible_loan(session: Session, actor: Actor, loan_id: int) -> Loan:
     """The loan with this id if its borrower is visible to ``actor``; otherwise *not found*."""
-    query = sa.select(Loan).where(Loan.id == loan_id)
-    clause = loan_filter(actor)
-    if clause is not None:
-        query = query.where(clause)
-    loan = session.scalar(query)
-    if loan is None:
-        raise NotFound(f"未找到贷款 (loan not found): {loan_id}")
-    return loan
+    query = _limited(sa.select(Loan).where(Loan.id == loan_id), loan_filter(actor))
+    return _found(session.scalar(query), f"未找到贷款 (loan not found): {loan_id}")
 
 
 def market_filter(actor: Actor) -> ColumnElement[bool] | None:
@@ -154,14 +163,8 @@ def can_view_party(session: Session, actor: Actor, party_id: int) -> bool:
 
 def visible_party(session: Session, actor: Actor, uscc: str) -> Party:
     """The party with this code, if ``actor`` may see it; otherwise *not found*."""
-    query = sa.select(Party).where(Party.uscc == uscc)
-    clause = party_filter(actor)
-    if clause is not None:
-        query = query.where(clause)
-    party = session.scalar(query)
-    if party is None:
-        raise NotFound(f"未找到主体 (party not found): {uscc}")
-    return party
+    query = _limited(sa.select(Party).where(Party.uscc == uscc), party_filter(actor))
+    return _found(session.scalar(query), f"未找到主体 (party not found): {uscc}")
 
 
 def can_view_market(actor: Actor, market_id: int | None) -> bool:
@@ -207,16 +210,16 @@ def visible_party_ids(session: Session, actor: Actor) -> frozenset[int] | None:
 def party_by_reference(session: Session, actor: Actor, reference: str) -> Party:
     """A visible party by its unified social credit code or, for persons, who have none,
     its customer number (客户号); otherwise *not found*."""
+    party = find_party_by_reference(session, actor, reference)
+    return _found(party, f"未找到主体 (party not found): {reference}")
+
+
+def find_party_by_reference(session: Session, actor: Actor, reference: str) -> Party | None:
+    """``party_by_reference`` for a caller that reports a missing party its own way."""
     query = sa.select(Party).where(
         sa.or_(Party.uscc == reference, Party.customer_number == reference)
     )
-    clause = party_filter(actor)
-    if clause is not None:
-        query = query.where(clause)
-    party = session.scalars(query.order_by(Party.id)).first()
-    if party is None:
-        raise NotFound(f"未找到主体 (party not found): {reference}")
-    return party
+    return session.scalars(_limited(query, party_filter(actor)).order_by(Party.id)).first()
 
 
 # ------------------------------------------------------------------- lending
@@ -281,14 +284,10 @@ def batch_filter(actor: Actor) -> ColumnElement[bool] | None:
 
 
 def visible_batch(session: Session, actor: Actor, batch_id: int) -> OnboardingBatch:
-    query = sa.select(OnboardingBatch).where(OnboardingBatch.id == batch_id)
-    clause = batch_filter(actor)
-    if clause is not None:
-        query = query.where(clause)
-    batch = session.scalar(query)
-    if batch is None:
-        raise NotFound(f"未找到导入批次 (onboarding batch not found): {batch_id}")
-    return batch
+    query = _limited(
+        sa.select(OnboardingBatch).where(OnboardingBatch.id == batch_id), batch_filter(actor)
+    )
+    return _found(session.scalar(query), f"未找到导入批次 (onboarding batch not found): {batch_id}")
 
 
 def alert_filter(actor: Actor) -> ColumnElement[bool] | None:
@@ -296,10 +295,7 @@ def alert_filter(actor: Actor) -> ColumnElement[bool] | None:
     if actor.sees_everything:
         return None
     if actor.role is Role.RELATIONSHIP_MANAGER:
-        visible = party_filter(actor)
-        parties = sa.select(Party.id)
-        if visible is not None:
-            parties = parties.where(visible)
+        parties = _limited(sa.select(Party.id), party_filter(actor))
         return sa.or_(Alert.owner_user_id == actor.user_id, Alert.party_id.in_(parties))
     if actor.role is Role.MARKET_ADMINISTRATOR and actor.market_id is not None:
         return Alert.market_id == actor.market_id
@@ -308,11 +304,5 @@ def alert_filter(actor: Actor) -> ColumnElement[bool] | None:
 
 def visible_alert(session: Session, actor: Actor, alert_id: int) -> Alert:
     """The alert, if ``actor`` may see it; otherwise *not found* (acting on it included)."""
-    query = sa.select(Alert).where(Alert.id == alert_id)
-    clause = alert_filter(actor)
-    if clause is not None:
-        query = query.where(clause)
-    alert = session.scalar(query)
-    if alert is None:
-        raise NotFound(f"未找到预警 (alert not found): {alert_id}")
-    return alert
+    query = _limited(sa.select(Alert).where(Alert.id == alert_id), alert_filter(actor))
+    return _found(session.scalar(query), f"未找到预警 (alert not found): {alert_id}")

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from scf.platform.cli import app_session
-from scf.platform.cli.listing import parties
-from scf.platform.cli.users import CLI
+from scf.platform.cli.listing import parties, print_rows
+from scf.platform.cli.users import CLI, run_use_case
 
 
 @click.group()
@@ -20,18 +18,18 @@ def branches() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def list_branches_command(as_json: bool) -> None:
     """List branches with their numbers of users and parties."""
-    from scf.platform.services.admin.assignments import list_branches
+    from scf.platform.services.admin.queries import list_branches
 
     with app_session() as session:
         rows = [
             {"name": b.branch.name, "users": b.users, "parties": b.parties}
             for b in list_branches(session, CLI)
         ]
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    for row in rows:
-        click.echo(f"{row['name']}  用户 users {row['users']}  主体 parties {row['parties']}")
+    print_rows(
+        rows,
+        as_json,
+        lambda row: f"{row['name']}  用户 users {row['users']}  主体 parties {row['parties']}",
+    )
 
 
 @branches.command("create")
@@ -40,9 +38,10 @@ def create_branch_command(name: str) -> None:
     """Create the branch NAME."""
     from scf.platform.services.admin.assignments import create_branch
 
-    with app_session() as session:
-        create_branch(session, CLI, name)
-    click.echo(f"已创建分行 (branch created): {name}")
+    run_use_case(
+        lambda session: create_branch(session, CLI, name),
+        f"已创建分行 (branch created): {name}",
+    )
 
 
 @branches.command("rename")
@@ -52,9 +51,10 @@ def rename_branch_command(old_name: str, new_name: str) -> None:
     """Rename the branch OLD_NAME to NEW_NAME."""
     from scf.platform.services.admin.assignments import rename_branch
 
-    with app_session() as session:
-        rename_branch(session, CLI, old_name, new_name)
-    click.echo(f"已更名 (renamed): {old_name} → {new_name}")
+    run_use_case(
+        lambda session: rename_branch(session, CLI, old_name, new_name),
+        f"已更名 (renamed): {old_name} → {new_name}",
+    )
 
 
 @parties.command("assign")
@@ -65,7 +65,8 @@ def assign_command(uscc: str, manager: str | None, branch: str | None) -> None:
     """Assign a party to a relationship manager and/or a branch; an option left out
     keeps the current value."""
     from scf.platform.auth.access import visible_party
-    from scf.platform.services.admin.assignments import assign_party, party_assignment
+    from scf.platform.services.admin.assignments import assign_party
+    from scf.platform.services.admin.queries import party_assignment
 
     with app_session() as session:
         current = party_assignment(session, visible_party(session, CLI, uscc))

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from scf.platform.auth.access import Actor
 from scf.platform.cli import app_session
-from scf.platform.services.monitoring.alerts import STATUS_FILTERS
+from scf.platform.cli.listing import print_rows
+from scf.platform.services.monitoring.queries import SEVERITIES, STATUS_FILTERS
 
 
 @click.group()
@@ -20,7 +19,7 @@ def alerts() -> None:
 @click.option(
     "--status", type=click.Choice(STATUS_FILTERS), help="unresolved = open + acknowledged."
 )
-@click.option("--severity", type=click.Choice(["info", "warning", "critical"]))
+@click.option("--severity", type=click.Choice(SEVERITIES))
 @click.option("--rule", help="Only this rule, e.g. collateral_margin.")
 @click.option("--party", help="Unified social credit code or customer number.")
 @click.option("--owner", help="Owner's username.")
@@ -36,7 +35,7 @@ def list_command(
     as_json: bool,
 ) -> None:
     """List alerts, most severe and most recent first."""
-    from scf.platform.services.monitoring.alerts import list_alerts
+    from scf.platform.services.monitoring.queries import list_alerts
 
     with app_session() as session:
         total, views = list_alerts(
@@ -50,17 +49,16 @@ def list_command(
             limit=limit,
         )
         rows = [v.to_dict() for v in views]
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    for row in rows:
-        party_ = row["party"] or {}
-        click.echo(
+    print_rows(
+        rows,
+        as_json,
+        lambda row: (
             f"{row['id']:>6}  {row['severity']:<8} {row['status']:<12} {row['rule']:<32} "
-            f"{row['last_seen_on']}  {party_.get('name') or '-'}"  # type: ignore[union-attr]
-        )
-        click.echo(f"{'':>8}{row['message']}")
-    click.echo(f"共 {total} 条预警 (alerts){'' if total <= limit else f', showing {limit}'}")
+            f"{row['last_seen_on']}  {(row['party'] or {}).get('name') or '-'}\n"
+            f"{'':>8}{row['message']}"
+        ),
+        f"共 {total} 条预警 (alerts){'' if total <= limit else f', showing {limit}'}",
+    )
 
 
 def _act(action: str, alert_id: int, comment: str | None) -> None:

@@ -8,12 +8,14 @@ import logging
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import sqlalchemy as sa
 
 from scf.platform.cli import make_app
+
+if TYPE_CHECKING:
+    from scf.jobs.status import JobLine
 
 
 @contextmanager
@@ -75,58 +77,13 @@ def run_command(wait: bool) -> None:
 def list_command(as_json: bool) -> None:
     """Jobs with their schedule, next run time and last run."""
     from scf.jobs.lease import SCHEDULER_LEASE, current_holder
-    from scf.jobs.registry import JOBS
-    from scf.jobs.runner import jobs_zone
-    from scf.jobs.scheduler import next_run_times, schedule_of, trigger_for
-    from scf.platform.models import JobRun
+    from scf.jobs.status import job_status
+    from scf.platform.auth.access import Actor
 
-    with jobs_runtime() as (database, settings):
-        stored = next_run_times(database)
-        zone = jobs_zone(settings)
-        now = dt.datetime.now(zone)
-        rows: list[dict[str, Any]] = []
-        with database.session() as session:
-            holder = current_holder(session, SCHEDULER_LEASE)
-            for job in JOBS:
-                last = session.scalar(
-                    sa.select(JobRun)
-                    .where(JobRun.job_name == job.name)
-                    .order_by(JobRun.started_at.desc(), JobRun.id.desc())
-                    .limit(1)
-                )
-                in_store = job.name in stored
-                upcoming = (
-                    stored.get(job.name)
-                    if in_store
-                    else trigger_for(job, settings).get_next_fire_time(None, now)
-                )
-                rows.append(
-                    {
-                        "name": job.name,
-                        "title": job.title,
-                        "schedule": schedule_of(job, settings),
-                        "timezone": settings.jobs_timezone,
-                        "next_run": None
-                        if upcoming is None
-                        else upcoming.astimezone(zone).isoformat(),
-                        "registered": in_store,
-                        "last_run": None
-                        if last is None
-                        else {
-                            "id": last.id,
-                            "as_of": last.as_of.isoformat(),
-                            "status": last.status,
-                            "started_at": last.started_at.isoformat(),
-                            "finished_at": None
-                            if last.finished_at is None
-                            else last.finished_at.isoformat(),
-                            "counts": last.counts,
-                            "error": None
-                            if not last.error
-                            else last.error.strip().splitlines()[-1],
-                        },
-                    }
-                )
+    with jobs_runtime() as (database, settings), database.session() as session:
+        holder = current_holder(session, SCHEDULER_LEASE)
+        lines = job_status(session, Actor.system("cli"), database, settings)
+        rows = [_job_row(line, settings.jobs_timezone) for line in lines]
     scheduler = (
         None
         if holder is None
@@ -144,14 +101,42 @@ def list_command(as_json: bool) -> None:
         )
     )
     for row in rows:
-        last = row["last_run"]
-        state = "-" if last is None else f"{last['status']} (as of {last['as_of']})"
-        mark = "" if row["registered"] else " (not yet registered)"
-        click.echo(
-            f"{row['name']:<18} {row['schedule']:<14} next {row['next_run'] or '-'}{mark}  last {state}"
-        )
-        if last and last["error"]:
-            click.echo(f"{'':<18} error: {last['error']}")
+        _echo_job(row)
+
+
+def _job_row(line: JobLine, timezone: str) -> dict[str, Any]:
+    """A job's status line as plain data."""
+    last = line.last
+    return {
+        "name": line.name,
+        "title": line.title,
+        "schedule": line.schedule,
+        "timezone": timezone,
+        "next_run": None if line.next_run is None else line.next_run.isoformat(),
+        "registered": line.registered,
+        "last_run": None
+        if last is None
+        else {
+            "id": last.id,
+            "as_of": last.as_of.isoformat(),
+            "status": last.status,
+            "started_at": last.started_at.isoformat(),
+            "finished_at": None if last.finished_at is None else last.finished_at.isoformat(),
+            "counts": last.counts,
+            "error": None if not last.error else last.error.strip().splitlines()[-1],
+        },
+    }
+
+
+def _echo_job(row: dict[str, Any]) -> None:
+    last = row["last_run"]
+    state = "-" if last is None else f"{last['status']} (as of {last['as_of']})"
+    mark = "" if row["registered"] else " (not yet registered)"
+    click.echo(
+        f"{row['name']:<18} {row['schedule']:<14} next {row['next_run'] or '-'}{mark}  last {state}"
+    )
+    if last and last["error"]:
+        click.echo(f"{'':<18} error: {last['error']}")
 
 
 @jobs.command("run-once")

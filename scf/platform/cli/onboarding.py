@@ -57,14 +57,14 @@ def onboard() -> None:
 )
 def template(file_format: str, output: Path | None) -> None:
     """Write the onboarding template (Chinese headers with their keys)."""
-    from scf.platform.services.onboarding.columns import template_csv, template_xlsx
+    from scf.platform.services.onboarding.downloads import template_download
 
-    content = template_xlsx() if file_format == "xlsx" else template_csv()
+    template = template_download(file_format)
     if output is None and file_format == "csv":
-        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.write(template.content)
         return
-    path = output or Path("onboarding-template.xlsx")
-    path.write_bytes(content)
+    path = output or Path(template.filename)
+    path.write_bytes(template.content)
     click.echo(f"模板已写入 (template written): {path}")
 
 
@@ -98,12 +98,13 @@ def load(
 ) -> None:
     """Load FILE for a core enterprise (--core) or a market (--market)."""
     from scf.platform.services.onboarding.batches import onboard as run
+    from scf.platform.services.onboarding.queries import batch_summary
+    from scf.platform.services.onboarding.reading import FileLimits
     from scf.platform.services.onboarding.report import write_report
 
     report_format = _report_format(report_path)
     data = file.read_bytes()
     with app_session() as session:
-        settings = current_app.extensions["scf_settings"]
         with click.progressbar(
             length=1,
             label=PHASES["validate"],
@@ -121,8 +122,7 @@ def load(
                 market=market,
                 dry_run=dry_run,
                 accept_valid=accept_valid,
-                max_bytes=settings.onboarding_max_bytes,
-                max_rows=settings.onboarding_max_rows,
+                limits=FileLimits.of(current_app.extensions["scf_settings"]),
                 progress=lambda phase, done, total: _advance(bar, phase, done, total),
             )
         summary = batch_summary(batch)
@@ -154,20 +154,6 @@ def _advance(bar: Any, phase: str, done: int, total: int) -> None:
     bar.length = max(total, 1)
     bar.pos = 0
     bar.update(done)
-
-
-def batch_summary(batch: Any) -> dict[str, Any]:
-    return {
-        "id": batch.id,
-        "filename": batch.filename,
-        "checksum": batch.checksum,
-        "as_of": batch.as_of.isoformat(),
-        "status": batch.status,
-        "dry_run": batch.dry_run,
-        "accept_valid": batch.accept_valid,
-        "counts": dict(batch.counts),
-        "notes": list(batch.notes),
-    }
 
 
 def _print_summary(

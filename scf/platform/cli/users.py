@@ -7,13 +7,15 @@ command line acts as the system; every change is audited like a page's.
 
 from __future__ import annotations
 
-import json
 import sys
+from collections.abc import Callable
 
 import click
+from sqlalchemy.orm import Session
 
 from scf.platform.auth.access import Actor
 from scf.platform.cli import app_session
+from scf.platform.cli.listing import print_rows
 from scf.platform.models.enums import Role
 
 CLI = Actor.system("cli")
@@ -61,20 +63,27 @@ def create(
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def list_command(as_json: bool) -> None:
     """List users with role, market, branch and whether they are active."""
-    from scf.platform.services.admin.users import list_users, user_record
+    from scf.platform.services.admin.queries import list_users, user_record
 
     with app_session() as session:
         rows = [user_record(session, u) for u in list_users(session, CLI)]
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    for row in rows:
-        state = "active" if row["active"] else "INACTIVE"
-        click.echo(
+    print_rows(
+        rows,
+        as_json,
+        lambda row: (
             f"{row['username']:<16} {row['role']:<22} {row['market'] or '-':<6} "
-            f"{row['branch'] or '-':<10} {state}  {row['display_name']}"
-        )
-    click.echo(f"共 {len(rows)} 个用户 (users)")
+            f"{row['branch'] or '-':<10} {'active' if row['active'] else 'INACTIVE'}  "
+            f"{row['display_name']}"
+        ),
+        f"共 {len(rows)} 个用户 (users)",
+    )
+
+
+def run_use_case(change: Callable[[Session], object], done: str) -> None:
+    """Run one use case as the system (its own unit of work) and say what was done."""
+    with app_session() as session:
+        change(session)
+    click.echo(done)
 
 
 @users.command("set-role")
@@ -85,9 +94,10 @@ def set_role(username: str, role: str, market: str | None) -> None:
     """Give USERNAME another role."""
     from scf.platform.services.admin.users import change_role
 
-    with app_session() as session:
-        change_role(session, CLI, username, role, market_code=market)
-    click.echo(f"已更改角色 (role changed): {username} → {role}")
+    run_use_case(
+        lambda session: change_role(session, CLI, username, role, market_code=market),
+        f"已更改角色 (role changed): {username} → {role}",
+    )
 
 
 @users.command("assign-market")
@@ -97,9 +107,10 @@ def assign_market_command(username: str, market: str) -> None:
     """Tie the market administrator USERNAME to a market (they see only that one)."""
     from scf.platform.services.admin.users import assign_market
 
-    with app_session() as session:
-        assign_market(session, CLI, username, market)
-    click.echo(f"已分配市场 (market assigned): {username} → {market}")
+    run_use_case(
+        lambda session: assign_market(session, CLI, username, market),
+        f"已分配市场 (market assigned): {username} → {market}",
+    )
 
 
 @users.command("set-branch")
@@ -109,9 +120,10 @@ def set_branch(username: str, branch: str | None) -> None:
     """Put USERNAME in a branch (a relationship manager sees their branch's parties)."""
     from scf.platform.services.admin.users import assign_branch
 
-    with app_session() as session:
-        assign_branch(session, CLI, username, branch)
-    click.echo(f"已更改分行 (branch set): {username} → {branch or '-'}")
+    run_use_case(
+        lambda session: assign_branch(session, CLI, username, branch),
+        f"已更改分行 (branch set): {username} → {branch or '-'}",
+    )
 
 
 @users.command("deactivate")
@@ -120,9 +132,10 @@ def deactivate(username: str) -> None:
     """Stop USERNAME from logging in; their sessions and API tokens stop working."""
     from scf.platform.services.admin.users import set_active
 
-    with app_session() as session:
-        set_active(session, CLI, username, False)
-    click.echo(f"已停用 (deactivated): {username}")
+    run_use_case(
+        lambda session: set_active(session, CLI, username, False),
+        f"已停用 (deactivated): {username}",
+    )
 
 
 @users.command("activate")
@@ -131,9 +144,10 @@ def activate(username: str) -> None:
     """Let USERNAME log in again (also clears a lockout)."""
     from scf.platform.services.admin.users import set_active
 
-    with app_session() as session:
-        set_active(session, CLI, username, True)
-    click.echo(f"已启用 (activated): {username}")
+    run_use_case(
+        lambda session: set_active(session, CLI, username, True),
+        f"已启用 (activated): {username}",
+    )
 
 
 @users.command("reset-password")
@@ -144,6 +158,7 @@ def reset_password_command(username: str) -> None:
     from scf.platform.services.admin.users import reset_password
 
     password = read_password()
-    with app_session() as session:
-        reset_password(session, CLI, username, password)
-    click.echo(f"已重置密码 (password reset): {username}")
+    run_use_case(
+        lambda session: reset_password(session, CLI, username, password),
+        f"已重置密码 (password reset): {username}",
+    )

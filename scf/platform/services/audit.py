@@ -1,4 +1,5 @@
-"""Writing the audit log: one call per change, inside the caller's transaction."""
+"""Writing the audit log: one call per change, inside the caller's transaction (reading it
+is ``admin.queries.list_entries``)."""
 
 from __future__ import annotations
 
@@ -39,37 +40,6 @@ def record(
     )
     session.add(entry)
     return entry
-
-
-def list_entries(
-    session: Session,
-    actor: Actor,
-    *,
-    entity_type: str | None = None,
-    entity_id: str | None = None,
-    actor_name: str | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> tuple[int, list[AuditEntry]]:
-    """The audit log, newest first, for administrators and risk officers."""
-    import sqlalchemy as sa
-
-    from scf.platform.auth.access import require_role
-    from scf.platform.models.enums import Role
-
-    require_role(actor, Role.ADMIN, Role.RISK_OFFICER)
-    query = sa.select(AuditEntry)
-    if entity_type:
-        query = query.where(AuditEntry.entity_type == entity_type)
-    if entity_id:
-        query = query.where(AuditEntry.entity_id == entity_id)
-    if actor_name:
-        query = query.where(AuditEntry.actor == actor_name)
-    total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(
-        query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).offset(offset).limit(limit)
-    )
-    return total, list(rows)
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException
+from flask import Flask, Response, g, redirect, request, url_for
 
 from scf.platform.web.labels import label
 from scf.platform.web.nav import has_endpoint, nav_for
@@ -24,10 +22,6 @@ def compact_json(value: object) -> str:
     from scf.platform.db import json_dumps
 
     return json_dumps(value)
-
-
-def render_error(status: int, title: str, message: str) -> tuple[str, int]:
-    return render_template("error.html", status=status, title=title, message=message), status
 
 
 def login_required_page() -> Any:
@@ -101,48 +95,3 @@ def init_app(app: Flask) -> None:
     def _inject() -> dict[str, Any]:
         actor = g.get("actor")
         return {"actor": actor, "nav_items": nav_for(actor, request.endpoint)}
-
-    _register_error_pages(app)
-
-
-def _register_error_pages(app: Flask) -> None:
-    from scf.platform.api.problems import problem
-
-    pages = {
-        400: (lambda: _("请求无效"), lambda: _("请求的格式或参数有误。")),
-        403: (lambda: _("无权访问"), lambda: _("您的角色不能执行此操作。")),
-        404: (lambda: _("未找到"), lambda: _("没有这个页面，或您无权查看。")),
-        405: (lambda: _("不支持的操作"), lambda: _("此页面不接受这种请求。")),
-        413: (lambda: _("文件过大"), lambda: _("上传的内容超过了允许的大小。")),
-        500: (lambda: _("服务器错误"), lambda: _("请求未完成，未写入任何数据。")),
-    }
-
-    def handle(error: Any) -> Any:
-        status = error.code if isinstance(error, HTTPException) and error.code else 500
-        title, message = pages.get(status, pages[500])
-        if request.path.startswith("/api/"):
-            return problem(status, error_name(status), API_DETAILS.get(status, ""))
-        return render_error(status, title(), message())
-
-    for status in pages:
-        app.register_error_handler(status, handle)
-
-
-API_DETAILS = {
-    404: "没有这个地址 (no such resource)",
-    405: "此地址不接受这种请求 (method not allowed here)",
-    413: "请求内容超过允许的大小 (request too large)",
-    500: "请求未完成，未写入任何数据 (nothing was written)",
-}
-
-
-def error_name(status: int) -> str:
-    """The problem title of an API error: Chinese with the English key, like the rest."""
-    return {
-        400: "请求无效 (bad request)",
-        403: "无权访问 (forbidden)",
-        404: "未找到 (not found)",
-        405: "不支持的方法 (method not allowed)",
-        413: "内容过大 (payload too large)",
-        500: "服务器错误 (server error)",
-    }.get(status, "错误 (error)")

@@ -1,9 +1,10 @@
 """Administration (administrators only): users and roles, branches, market assignments of
 market administrators, relationship-manager assignment of parties, the audit log.
 
-Each form posts to a few lines that call one service in ``services.users`` or
-``services.assignments``; the use case checks the role, validates, audits and commits
-(one unit of work). A refusal is shown as a message and nothing is written.
+Each form posts to a few lines that call one use case in ``admin.users`` or
+``admin.assignments``; the use case checks the role, validates, audits and commits
+(one unit of work). A refusal is shown as a message and nothing is written. The pages
+read through ``admin.queries``.
 """
 
 from __future__ import annotations
@@ -17,15 +18,15 @@ from flask_babel import gettext as _
 
 from scf.platform.auth.access import require_role, visible_party
 from scf.platform.errors import ScfError
-from scf.platform.models import Branch, Market
+from scf.platform.models import AuditEntry, Branch, Market
 from scf.platform.models.enums import Role
-from scf.platform.services import audit
-from scf.platform.services.admin import assignments, users
+from scf.platform.services.admin import assignments, queries, users
 from scf.platform.services.parties.queries import list_parties
 from scf.platform.web.pages import page_arg, with_total
 from scf.platform.web_session import db_session
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+HISTORY = 20  # changes shown on a user's or a party's page
 
 
 @bp.before_request
@@ -47,6 +48,23 @@ def _apply(change: Callable[[], object], done: str, back: str) -> Any:
     return redirect(back)
 
 
+def _apply_to_user(username: str, change: Callable[..., object], *args: Any, done: str) -> Any:
+    """Run ``change(session, actor, username, *args)`` and go back to the user's page."""
+    return _apply(
+        lambda: change(db_session(), g.actor, username, *args),
+        done,
+        url_for("admin.user", username=username),
+    )
+
+
+def _history(entity_type: str, entity_id: int) -> list[AuditEntry]:
+    """The latest changes to one user or party, for its page."""
+    _total, entries = queries.list_entries(
+        db_session(), g.actor, entity_type=entity_type, entity_id=str(entity_id), limit=HISTORY
+    )
+    return entries
+
+
 def _choices() -> dict[str, Any]:
     session = db_session()
     return {
@@ -59,7 +77,7 @@ def _choices() -> dict[str, Any]:
 @bp.route("/users", endpoint="users")
 def users_page() -> Any:
     session = db_session()
-    rows = [(u, users.user_record(session, u)) for u in users.list_users(session, g.actor)]
+    rows = [(u, queries.user_record(session, u)) for u in queries.list_users(session, g.actor)]
     return render_template("admin/users.html", rows=rows, **_choices())
 
 
@@ -88,29 +106,21 @@ def create_user() -> Any:
 @bp.route("/users/<username>")
 def user(username: str) -> Any:
     session = db_session()
-    found = users.find_user(session, username)
-    _total, history = audit.list_entries(
-        session, g.actor, entity_type="user", entity_id=str(found.id), limit=20
-    )
+    found = queries.find_user(session, username)
     return render_template(
         "admin/user.html",
         user=found,
-        record=users.user_record(session, found),
-        history=history,
+        record=queries.user_record(session, found),
+        history=_history("user", found.id),
         **_choices(),
     )
 
 
 @bp.route("/users/<username>/role", methods=["POST"])
 def change_role(username: str) -> Any:
+    role, market = request.form.get("role", ""), request.form.get("market") or None
     return _apply(
-        lambda: users.change_role(
-            db_session(),
-            g.actor,
-            username,
-            request.form.get("role", ""),
-            market_code=request.form.get("market") or None,
-        ),
+        lambda: users.change_role(db_session(), g.actor, username, role, market_code=market),
         _("已更改 %(name)s 的角色。", name=username),
         url_for("admin.user", username=username),
     )
@@ -118,34 +128,25 @@ def change_role(username: str) -> Any:
 
 @bp.route("/users/<username>/market", methods=["POST"])
 def assign_market(username: str) -> Any:
-    return _apply(
-        lambda: users.assign_market(
-            db_session(), g.actor, username, request.form.get("market", "")
-        ),
-        _("已为 %(name)s 分配市场。", name=username),
-        url_for("admin.user", username=username),
-    )
+    market = request.form.get("market", "")
+    done = _("已为 %(name)s 分配市场。", name=username)
+    return _apply_to_user(username, users.assign_market, market, done=done)
 
 
 @bp.route("/users/<username>/branch", methods=["POST"])
 def assign_branch(username: str) -> Any:
-    return _apply(
-        lambda: users.assign_branch(
-            db_session(), g.actor, username, request.form.get("branch") or None
-        ),
-        _("已更改 %(name)s 的分行。", name=username),
-        url_for("admin.user", username=username),
-    )
+    branch = request.form.get("branch") or None
+    done = _("已更改 %(name)s 的分行。", name=username)
+    return _apply_to_user(username, users.assign_branch, branch, done=done)
 
 
 @bp.route("/users/<username>/active", methods=["POST"])
 def set_active(username: str) -> Any:
     active = request.form.get("active") == "1"
-    return _apply(
-        lambda: users.set_active(db_session(), g.actor, username, active),
-        _("已启用 %(name)s。", name=username) if active else _("已停用 %(name)s。", name=username),
-        url_for("admin.user", username=username),
+    done = (
+        _("已启用 %(name)s。", name=username) if active else _("已停用 %(name)s。", name=username)
     )
+    return _apply_to_user(username, users.set_active, active, done=done)
 
 
 @bp.route("/users/<username>/password", methods=["POST"])
@@ -154,17 +155,14 @@ def reset_password(username: str) -> Any:
     if form.get("password", "") != form.get("password_confirm", ""):
         flash(_("两次输入的密码不一致。"), "error")
         return redirect(url_for("admin.user", username=username))
-    return _apply(
-        lambda: users.reset_password(db_session(), g.actor, username, form.get("password", "")),
-        _("已重置 %(name)s 的密码，其会话和令牌均已失效。", name=username),
-        url_for("admin.user", username=username),
-    )
+    done = _("已重置 %(name)s 的密码，其会话和令牌均已失效。", name=username)
+    return _apply_to_user(username, users.reset_password, form.get("password", ""), done=done)
 
 
 @bp.route("/branches")
 def branches() -> Any:
     return render_template(
-        "admin/branches.html", branches=assignments.list_branches(db_session(), g.actor)
+        "admin/branches.html", branches=queries.list_branches(db_session(), g.actor)
     )
 
 
@@ -196,7 +194,7 @@ def assignments_page() -> Any:
     total, views = list_parties(
         session, g.actor, q=q or None, limit=pager.page_size, offset=pager.offset
     )
-    current = {v.party.id: assignments.party_assignment(session, v.party) for v in views}
+    current = {v.party.id: queries.party_assignment(session, v.party) for v in views}
     return render_template(
         "admin/assignments.html",
         q=q,
@@ -222,15 +220,12 @@ def assign_party(uscc: str) -> Any:
             url_for("admin.assign_party", uscc=uscc),
         )
     party = visible_party(session, g.actor, uscc)
-    _total, history = audit.list_entries(
-        session, g.actor, entity_type="party", entity_id=str(party.id), limit=20
-    )
     return render_template(
         "admin/assign_party.html",
         party=party,
-        current=assignments.party_assignment(session, party),
-        managers=assignments.relationship_managers(session, g.actor),
-        history=history,
+        current=queries.party_assignment(session, party),
+        managers=queries.relationship_managers(session, g.actor),
+        history=_history("party", party.id),
         **_choices(),
     )
 
@@ -240,7 +235,7 @@ def audit_log() -> Any:
     pager = page_arg(50)
     entity_type = request.args.get("entity_type") or None
     actor_name = request.args.get("actor") or None
-    total, entries = audit.list_entries(
+    total, entries = queries.list_entries(
         db_session(),
         g.actor,
         entity_type=entity_type,

@@ -138,6 +138,7 @@ LABELS: dict[str, dict[str, LazyString]] = {
         "active": _l("存续"),
         "repaid": _l("已结清"),
         "written_off": _l("已核销"),
+        "cancelled": _l("已撤销"),
     },
     "policy_family": {
         "admission": _l("准入"),

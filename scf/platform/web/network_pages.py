@@ -19,8 +19,8 @@ from flask import Blueprint, g, render_template, request
 from scf.graph.data import EDGE_KINDS
 from scf.platform.auth.access import party_by_reference, require_bank_staff
 from scf.platform.errors import NotFound, ValidationFailed
+from scf.platform.services.network.ego import RADIUS_MAX
 from scf.platform.services.network.entries import network_entries
-from scf.platform.services.network.queries import RADIUS_MAX
 from scf.platform.services.network.stress import run_stress_scenario
 from scf.platform.services.parties.assessment import PartyAssessment, assess_party
 from scf.platform.services.parties.panels import party_panels

@@ -37,23 +37,21 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from scf.credit.industries import INDUSTRIES
 from scf.platform.auth.access import Actor, visible_batch
 from scf.platform.errors import ScfError, ValidationFailed
-from scf.platform.services.onboarding.batches import list_batches, onboard, onboarding_targets
-from scf.platform.services.onboarding.columns import (
-    COLUMNS,
-    single_row_file,
-    template_csv,
-    template_xlsx,
+from scf.platform.services.onboarding.batches import onboard
+from scf.platform.services.onboarding.columns import COLUMNS, single_row_file
+from scf.platform.services.onboarding.downloads import (
+    Download,
+    report_download,
+    template_download,
 )
-from scf.platform.services.onboarding.report import STATUSES, write_report
+from scf.platform.services.onboarding.queries import list_batches, onboarding_targets
+from scf.platform.services.onboarding.reading import FileLimits, too_large
+from scf.platform.services.onboarding.report import STATUSES
 from scf.platform.web_session import database, db_session
 
 bp = Blueprint("onboarding", __name__, url_prefix="/onboarding")
 log = logging.getLogger(__name__)
 PAGE_SIZE = 200
-MIME = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -85,7 +83,6 @@ def single() -> Any:
     targets = onboarding_targets(session, g.actor, today)
     if request.method == "GET":
         return _single_form(targets, today)
-    settings = current_app.extensions["scf_settings"]
     try:
         kind, key, as_of = _target_and_date()
         batch = onboard(
@@ -94,8 +91,7 @@ def single() -> Any:
             filename="单户录入 (form entry).csv",
             data=single_row_file(request.form.to_dict()),
             as_of=as_of,
-            max_bytes=settings.onboarding_max_bytes,
-            max_rows=settings.onboarding_max_rows,
+            limits=_limits(),
             **{kind: key},
         )
     except ScfError as error:
@@ -129,11 +125,7 @@ def _single_form(
 
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(_error: RequestEntityTooLarge) -> Any:
-    limit = current_app.extensions["scf_settings"].onboarding_max_bytes
-    error = ValidationFailed(
-        f"文件过大 (file too large): 上限 {limit / 1024 / 1024:.1f} MB "
-        "(limit SCF_ONBOARDING_MAX_BYTES); 请拆分文件 (split the file)"
-    )
+    error = ValidationFailed(too_large(_limits().max_bytes))
     if request.headers.get("X-Progress") == "ndjson":
         return Response(_event({"error": str(error)}), status=413, mimetype="application/x-ndjson")
     return _form(error, status=413, keep_form=False)  # the body was never read
@@ -161,22 +153,20 @@ def report(batch_id: int) -> Any:
 @bp.route("/<int:batch_id>/report.<any(csv, xlsx):file_format>")
 def download(batch_id: int, file_format: str) -> Response:
     batch = visible_batch(db_session(), g.actor, batch_id)
-    content = write_report(list(batch.report), file_format)
-    return _attachment(content, f"onboarding-report-{batch.id}.{file_format}", file_format)
+    return _attachment(report_download(batch.id, list(batch.report), file_format))
 
 
 @bp.route("/template.<any(csv, xlsx):file_format>")
 def template(file_format: str) -> Response:
-    content = template_xlsx() if file_format == "xlsx" else template_csv()
-    return _attachment(content, f"onboarding-template.{file_format}", file_format)
+    return _attachment(template_download(file_format))
 
 
-def _attachment(content: bytes, filename: str, file_format: str) -> Response:
-    return Response(
-        content,
-        mimetype=MIME[file_format],
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+def _attachment(file: Download) -> Response:
+    return Response(file.content, content_type=file.mimetype, headers=file.headers)
+
+
+def _limits() -> FileLimits:
+    return FileLimits.of(current_app.extensions["scf_settings"])
 
 
 def _form(
@@ -220,7 +210,6 @@ def _target_and_date() -> tuple[str, str, dt.date]:
 
 def _arguments() -> dict[str, Any]:
     """The service's arguments from the upload form, each bad field named."""
-    settings = current_app.extensions["scf_settings"]
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise ValidationFailed(
@@ -234,8 +223,7 @@ def _arguments() -> dict[str, Any]:
         kind: key,
         "dry_run": request.form.get("dry_run") == "1",
         "accept_valid": request.form.get("accept_valid") == "1",
-        "max_bytes": settings.onboarding_max_bytes,
-        "max_rows": settings.onboarding_max_rows,
+        "limits": _limits(),
     }
 
 

@@ -21,6 +21,7 @@ from scf.platform.errors import ScfError
 from scf.platform.models.enums import Role, Severity
 from scf.platform.services.admin.policy import policy_families, policy_in_force
 from scf.platform.services.monitoring import alerts as alert_service
+from scf.platform.services.monitoring import queries as alert_queries
 from scf.platform.services.network.concentrations import concentrations
 from scf.platform.web.pages import as_of_arg, page_arg, with_total
 from scf.platform.web_session import database, db_session
@@ -39,7 +40,7 @@ def alert_filters() -> dict[str, str]:
     """The queue's filters from the query string; the default is what is still to do."""
     filters = {name: request.args.get(name, "").strip() for name in QUEUE_FILTERS}
     if "status" not in request.args:
-        filters["status"] = alert_service.UNRESOLVED
+        filters["status"] = alert_queries.UNRESOLVED
     return filters
 
 
@@ -50,7 +51,7 @@ def index() -> Any:
     as_of = as_of_arg()
     filters = alert_filters()
     pager = page_arg()
-    total, queue = alert_service.list_alerts(
+    total, queue = alert_queries.list_alerts(
         session,
         g.actor,
         **{k: v or None for k, v in filters.items()},
@@ -66,7 +67,7 @@ def index() -> Any:
         queue=queue,
         filters=filters,
         pager=with_total(pager, total),
-        statuses=alert_service.STATUS_FILTERS,
+        statuses=alert_queries.STATUS_FILTERS,
         severities=[s.value for s in Severity],
         rules=alert_rules(),
     )
@@ -80,7 +81,7 @@ def alert_rules() -> list[str]:
 
 @bp.route("/alerts/<int:alert_id>")
 def alert(alert_id: int) -> Any:
-    view = alert_service.get_alert(db_session(), g.actor, alert_id)
+    view = alert_queries.get_alert(db_session(), g.actor, alert_id)
     return render_template("risk/alert.html", view=view, done=request.args.get("done"))
 
 
@@ -92,7 +93,7 @@ def act(alert_id: int, action: str) -> Any:
     try:
         ACTIONS[action](session, g.actor, alert_id, request.form.get("comment", ""))
     except ScfError as error:
-        view = alert_service.get_alert(session, g.actor, alert_id)
+        view = alert_queries.get_alert(session, g.actor, alert_id)
         return render_template("risk/alert.html", view=view, problem=str(error)), error.status
     return redirect(url_for("risk.alert", alert_id=alert_id, done=action), code=303)
 

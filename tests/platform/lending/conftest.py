@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from tests.platform.lending.world import World, build_world
+from scf.platform.demo.lending_world import World, build_world
 
 
 @pytest.fixture()

@@ -8,8 +8,8 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from scf.platform.demo.lending_world import World, build_world
 from scf.platform.services.admin.users import token_for
-from tests.platform.lending.world import World, build_world
 
 
 @pytest.fixture()

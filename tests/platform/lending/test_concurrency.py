@@ -22,13 +22,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from scf.platform.auth.access import Actor
 from scf.platform.db import create_db_engine, json_dumps
+from scf.platform.demo.lending_world import World, build_world, uscc
 from scf.platform.errors import Conflict, RuleRefused
 from scf.platform.migrate import upgrade
 from scf.platform.models import Facility, Loan
 from scf.platform.services.lending.drawdowns import DrawdownRequest, request_drawdown
 from scf.platform.services.lending.limits import facility_position, programme_usage
 from tests.conftest import database_url
-from tests.platform.lending.world import World, build_world, uscc
 
 D = Decimal
 THREADS = 20

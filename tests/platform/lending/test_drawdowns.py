@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from scf.platform.demo.lending_world import World
 from scf.platform.errors import Forbidden, RuleRefused, ValidationFailed
 from scf.platform.models import Drawdown, Facility, Loan, Receivable
 from scf.platform.models.enums import FacilityStatus, LoanStatus, ReceiptStatus
@@ -19,7 +20,6 @@ from scf.platform.services.lending.drawdowns import (
     request_drawdown,
 )
 from scf.platform.services.lending.limits import facility_position, programme_usage
-from tests.platform.lending.world import World
 
 D = Decimal
 ON = dt.date(2026, 11, 3)

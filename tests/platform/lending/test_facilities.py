@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from scf.platform.demo.lending_world import AS_OF, World
 from scf.platform.errors import Conflict, Forbidden, NotFound, RuleRefused, ValidationFailed
 from scf.platform.models import Approval, AuditEntry
 from scf.platform.models.enums import CollateralKind, FacilityStatus, Role
@@ -18,7 +19,6 @@ from scf.platform.services.lending.facilities import (
     send_back_facility,
 )
 from scf.platform.services.lending.facility_status import set_facility_status
-from tests.platform.lending.world import AS_OF, World
 
 D = Decimal
 

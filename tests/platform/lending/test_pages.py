@@ -9,8 +9,8 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from scf.platform.demo.lending_world import World, build_world
 from scf.platform.models import Facility, Loan
-from tests.platform.lending.world import World, build_world
 from tests.web_login import sign_in
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from scf.platform.demo.lending_world import World
 from scf.platform.errors import RuleRefused
 from scf.platform.models import Loan, WarehouseReceipt
 from scf.platform.models.enums import ReceiptStatus
@@ -26,7 +27,6 @@ from scf.platform.services.collateral.receipts import (
 )
 from scf.platform.services.lending.drawdowns import DrawdownRequest, request_drawdown
 from scf.platform.services.lending.loan_book import apply_repayment
-from tests.platform.lending.world import World
 
 D = Decimal
 ON = dt.date(2026, 11, 3)

@@ -15,6 +15,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from scf.platform.demo.lending_world import World
 from scf.platform.errors import Conflict, Forbidden, RuleRefused, ValidationFailed
 from scf.platform.models import AuditEntry, Facility, Loan, Repayment
 from scf.platform.models.enums import LoanStatus
@@ -22,7 +23,6 @@ from scf.platform.services.lending.drawdowns import DrawdownRequest, request_dra
 from scf.platform.services.lending.limits import facility_position, reconcile_facility
 from scf.platform.services.lending.loan_book import apply_repayment, refresh_loan_book
 from scf.platform.services.lending.loan_queries import loan_payoff, reconcile_loan
-from tests.platform.lending.world import World
 
 D = Decimal
 

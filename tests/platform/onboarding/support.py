@@ -23,10 +23,11 @@ from scf.platform.models.enums import (
     RelationshipKind,
     Role,
 )
+from scf.platform.services.onboarding.reading import FileLimits
 
 AS_OF = dt.date(2026, 11, 20)
 SYSTEM = Actor.system("test")
-LIMITS = {"max_bytes": 20 * 1024 * 1024, "max_rows": 50_000}
+LIMITS = FileLimits(max_bytes=20 * 1024 * 1024, max_rows=50_000)
 COUNTED = ("parties", "financial_snapshots", "relationships", "audit_log", "onboarding_batches")
 
 
@@ -290,5 +291,12 @@ def load(
 
     target: dict[str, Any] = {"market": market} if market is not None else {"core": CORE_USCC}
     return onboard(
-        session, actor, filename=filename, data=data, as_of=AS_OF, **target, **LIMITS, **options
+        session,
+        actor,
+        filename=filename,
+        data=data,
+        as_of=AS_OF,
+        **target,
+        limits=LIMITS,
+        **options,
     )

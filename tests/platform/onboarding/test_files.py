@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from scf.platform.errors import ValidationFailed
 from scf.platform.services.onboarding.columns import COLUMNS, template_csv, template_xlsx
-from scf.platform.services.onboarding.reading import read_file
+from scf.platform.services.onboarding.reading import FileLimits, read_file
 from tests.platform.onboarding.support import (
     DEALER_B,
     KEYS,
@@ -29,7 +29,7 @@ CHINESE = [next(c.header for c in COLUMNS if c.key == key) for key in KEYS]
 
 
 def read(filename: str, data: bytes, max_bytes: int = 20 * 1024 * 1024, max_rows: int = 50_000):
-    return read_file(filename, data, "core", max_bytes=max_bytes, max_rows=max_rows)
+    return read_file(filename, data, "core", FileLimits(max_bytes, max_rows))
 
 
 @pytest.mark.parametrize(

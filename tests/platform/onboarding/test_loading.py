@@ -170,7 +170,7 @@ def test_new_figures_at_a_later_date_add_a_snapshot_and_keep_the_old_one(
         data=csv_file([SUPPLIER_A]),
         as_of=first,
         core=CORE_USCC,
-        **LIMITS,
+        limits=LIMITS,
     )
     load(db_session, csv_file([SUPPLIER_A | {"total_liabilities": "9500000"}]))
     a = party(db_session, SUPPLIER_A["uscc"])

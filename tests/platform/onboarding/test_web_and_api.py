@@ -371,3 +371,76 @@ def test_a_market_administrator_cannot_recommend_into_another_market(
     )
     assert response.status_code == 404
     assert counts(db_session) == before
+
+
+# -- one template, one report file, one size limit on every path ----------------------------
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def test_the_template_has_the_same_name_type_and_bytes_from_the_api_and_the_pages(
+    client: FlaskClient, db_session: Session, network: Network
+) -> None:
+    headers = bearer(db_session, network.rm)
+    api_csv = client.get("/api/v1/onboarding/template?format=csv", headers=headers)
+    api_xlsx = client.get("/api/v1/onboarding/template?format=xlsx", headers=headers)
+    log_in(client, network.rm)
+    page_csv = client.get("/onboarding/template.csv")
+    assert api_csv.headers["Content-Type"] == page_csv.headers["Content-Type"]
+    assert page_csv.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert api_csv.headers["Content-Disposition"] == page_csv.headers["Content-Disposition"]
+    assert (
+        page_csv.headers["Content-Disposition"] == 'attachment; filename="onboarding-template.csv"'
+    )
+    assert api_csv.data == page_csv.data
+    assert api_xlsx.headers["Content-Type"] == XLSX
+    assert (
+        api_xlsx.headers["Content-Disposition"] == 'attachment; filename="onboarding-template.xlsx"'
+    )
+
+
+def test_a_batch_report_downloads_under_the_batch_number(
+    client: FlaskClient, db_session: Session, network: Network
+) -> None:
+    csrf = log_in(client, network.rm)
+    report_url = upload(client, csrf, csv_file([SUPPLIER_A]), f"core:{CORE_USCC}").headers[
+        "Location"
+    ]
+    batch_id = report_url.rsplit("/", 1)[1]
+    as_csv = client.get(f"{report_url}/report.csv")
+    assert as_csv.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert (
+        as_csv.headers["Content-Disposition"]
+        == f'attachment; filename="onboarding-report-{batch_id}.csv"'
+    )
+    assert as_csv.data.startswith("\ufeff行号(row)".encode())
+    as_xlsx = client.get(f"{report_url}/report.xlsx")
+    assert as_xlsx.headers["Content-Type"] == XLSX and as_xlsx.data.startswith(b"PK")
+
+
+def test_the_api_refuses_a_body_over_the_limit_unread_as_a_413_problem(
+    client: FlaskClient, db_session: Session, network: Network
+) -> None:
+    """The limit is 20 MB; the server refuses any body over 21 MB before reading it."""
+    boundary = "scf-onboarding-api-test"
+    body = b"".join(
+        [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+            f'filename="big.csv"\r\nContent-Type: text/csv\r\n\r\n'.encode(),
+            b"x" * (22 * 1024 * 1024),
+            f"\r\n--{boundary}--\r\n".encode(),
+        ]
+    )
+    response = client.post(
+        "/api/v1/onboarding",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+        headers=bearer(db_session, network.rm),
+    )
+    assert response.status_code == 413
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json() == {
+        "type": "about:blank",
+        "title": "文件过大 (file too large)",
+        "status": 413,
+        "detail": "上限 20.0 MB (limit SCF_ONBOARDING_MAX_BYTES); 请拆分文件 (split the file)",
+    }

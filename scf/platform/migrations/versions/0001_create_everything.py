@@ -12,6 +12,10 @@ from alembic import op
 
 from scf.platform.models import types as sct
 
+# Kind and status columns are VARCHAR(32) holding an enum's value. The values are listed
+# once, in scf.credit.kinds (and scf.platform.models.enums); the models check them on
+# write. No list is repeated here: the database type does not depend on it.
+
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -57,28 +61,13 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column(
             "kind",
-            sa.Enum(
-                "professional_market",
-                "mall",
-                "street",
-                "trade_association",
-                name="marketkind",
-                native_enum=False,
-                length=32,
-            ),
+            sa.String(length=32),
             nullable=False,
         ),
         sa.Column("commodity", sa.String(length=60), nullable=True),
         sa.Column(
             "stage",
-            sa.Enum(
-                "pioneering",
-                "fast_growing",
-                "mature",
-                name="marketstage",
-                native_enum=False,
-                length=32,
-            ),
+            sa.String(length=32),
             nullable=False,
         ),
         sa.Column("opened_on", sa.Date(), nullable=True),
@@ -147,15 +136,7 @@ def upgrade() -> None:
         sa.Column("password_hash", sa.String(length=255), nullable=False),
         sa.Column(
             "role",
-            sa.Enum(
-                "admin",
-                "risk_officer",
-                "relationship_manager",
-                "market_administrator",
-                name="role",
-                native_enum=False,
-                length=32,
-            ),
+            sa.String(length=32),
             nullable=False,
         ),
         sa.Column("branch_id", sa.Integer(), nullable=True),
@@ -222,16 +203,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column(
             "kind",
-            sa.Enum(
-                "enterprise",
-                "individual_business",
-                "person",
-                "guarantee_company",
-                "warehouse_supervisor",
-                name="partykind",
-                native_enum=False,
-                length=32,
-            ),
+            sa.String(length=32),
             nullable=False,
         ),
         sa.Column("uscc", sa.String(length=18), nullable=True),
@@ -317,7 +289,7 @@ def upgrade() -> None:
         sa.Column("code", sa.String(length=32), nullable=False),
         sa.Column(
             "kind",
-            sa.Enum("core", "market", name="programmekind", native_enum=False, length=32),
+            sa.String(length=32),
             nullable=False,
         ),
         sa.Column("core_party_id", sa.Integer(), nullable=True),
@@ -357,19 +329,7 @@ def upgrade() -> None:
         sa.Column("group_id", sa.Integer(), nullable=True),
         sa.Column(
             "product",
-            sa.Enum(
-                "receivable_pledge",
-                "factoring",
-                "goods_pledge",
-                "confirmed_warehouse",
-                "joint_guarantee",
-                "credit",
-                "revolving",
-                "mortgage",
-                name="product",
-                native_enum=False,
-                length=32,
-            ),
+            sa.String(length=32),
             nullable=False,
         ),
         sa.Column("limit_amount", sct.Money(precision=18, scale=2), nullable=False),
@@ -378,17 +338,7 @@ def upgrade() -> None:
         sa.Column("revolving", sa.Boolean(), nullable=False),
         sa.Column(
             "status",
-            sa.Enum(
-                "proposed",
-                "active",
-                "frozen",
-                "expired",
-                "closed",
-                "rejected",
-                name="facilitystatus",
-                native_enum=False,
-                length=32,
-            ),
+            sa.String(length=32),
             nullable=False,
         ),
         sa.Column("review_date", sa.Date(), nullable=True),
@@ -489,18 +439,7 @@ def upgrade() -> None:
         sa.Column("code", sa.String(length=32), nullable=False),
         sa.Column(
             "kind",
-            sa.Enum(
-                "real_estate",
-                "deposit",
-                "bond",
-                "equity",
-                "patent",
-                "trademark",
-                "machinery",
-                name="collateralkind",
-                native_enum=False,
-                length=32,
-            ),
+            sa.String(length=32),
             nullable=False,
         ),
         sa.Column("owner_party_id", sa.Integer(), nullable=False),
@@ -549,19 +488,7 @@ def upgrade() -> None:
         sa.Column("party_id", sa.Integer(), nullable=False),
         sa.Column(
             "product",
-            sa.Enum(
-                "receivable_pledge",
-                "factoring",
-                "goods_pledge",
-                "confirmed_warehouse",
-                "joint_guarantee",
-                "credit",
-                "revolving",
-                "mortgage",
-                name="product",
-                native_enum=False,
-                length=32,
-            ),
+            sa.String(length=32),
             nullable=False,
         ),
         sa.Column("principal", sct.Money(precision=18, scale=2), nullable=False),
@@ -570,28 +497,12 @@ def upgrade() -> None:
         sa.Column("maturity_date", sa.Date(), nullable=False),
         sa.Column(
             "repayment_method",
-            sa.Enum(
-                "bullet",
-                "instalment_principal",
-                "equal_principal",
-                "equal_instalment",
-                name="repaymentmethod",
-                native_enum=False,
-                length=32,
-            ),
+            sa.String(length=32),
             nullable=False,
         ),
         sa.Column(
             "status",
-            sa.Enum(
-                "pending",
-                "active",
-                "repaid",
-                "written_off",
-                name="loanstatus",
-                native_enum=False,
-                length=32,
-            ),
+            sa.String(length=32),
             nullable=False,
         ),
         sa.Column("days_past_due", sa.Integer(), nullable=False),
@@ -619,14 +530,12 @@ def upgrade() -> None:
         sa.Column("rule", sa.String(length=64), nullable=False),
         sa.Column(
             "severity",
-            sa.Enum("info", "warning", "critical", name="severity", native_enum=False, length=32),
+            sa.String(length=32),
             nullable=False,
         ),
         sa.Column(
             "status",
-            sa.Enum(
-                "open", "acknowledged", "resolved", name="alertstatus", native_enum=False, length=32
-            ),
+            sa.String(length=32),
             nullable=False,
         ),
         sa.Column("dedup_key", sa.String(length=200), nullable=False),
@@ -776,23 +685,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column(
             "kind",
-            sa.Enum(
-                "supplies_to",
-                "distributes_for",
-                "member_of_market",
-                "administers",
-                "member_of_group",
-                "guarantees",
-                "controls",
-                "holds_shares",
-                "supervises",
-                "legal_representative_of",
-                "spouse_of",
-                "buyback_for",
-                name="relationshipkind",
-                native_enum=False,
-                length=32,
-            ),
+            sa.String(length=32),
             nullable=False,
         ),
         sa.Column("source_party_id", sa.Integer(), nullable=False),
@@ -896,16 +789,7 @@ def upgrade() -> None:
         sa.Column("issued_on", sa.Date(), nullable=False),
         sa.Column(
             "status",
-            sa.Enum(
-                "issued",
-                "pledged",
-                "split",
-                "released",
-                "cancelled",
-                name="receiptstatus",
-                native_enum=False,
-                length=32,
-            ),
+            sa.String(length=32),
             nullable=False,
         ),
         sa.Column("parent_id", sa.Integer(), nullable=True),

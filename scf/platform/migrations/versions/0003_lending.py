@@ -20,6 +20,10 @@ from alembic import op
 
 from scf.platform.models import types as sct
 
+# Kind and status columns are VARCHAR(32) holding an enum's value. The values are listed
+# once, in scf.credit.kinds (and scf.platform.models.enums); the models check them on
+# write. No list is repeated here: the database type does not depend on it.
+
 revision: str = "0003"
 down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
@@ -34,15 +38,7 @@ def upgrade() -> None:
         sa.Column("guarantor_party_id", sa.Integer(), nullable=False),
         sa.Column(
             "kind",
-            sa.Enum(
-                "guarantee_company",
-                "enterprise",
-                "market_administrator",
-                "personal",
-                name="guarantorkind",
-                native_enum=False,
-                length=32,
-            ),
+            sa.String(length=32),
             nullable=False,
         ),
         sa.Column("amount", sct.Money(precision=18, scale=2), nullable=False),
@@ -105,14 +101,7 @@ def upgrade() -> None:
         sa.Column("value", sct.Money(precision=18, scale=2), nullable=False),
         sa.Column(
             "basis",
-            sa.Enum(
-                "repayment",
-                "margin",
-                "unpledged",
-                name="releasebasis",
-                native_enum=False,
-                length=32,
-            ),
+            sa.String(length=32),
             nullable=False,
         ),
         sa.Column("details", sa.JSON(), nullable=False),
@@ -137,15 +126,7 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column(
                 "repayment_method",
-                sa.Enum(
-                    "bullet",
-                    "instalment_principal",
-                    "equal_principal",
-                    "equal_instalment",
-                    name="repaymentmethod",
-                    native_enum=False,
-                    length=32,
-                ),
+                sa.String(length=32),
                 nullable=True,
             )
         )

@@ -3,11 +3,10 @@
 A relationship manager sees the parties assigned to them and those of their branch
 (``scf.platform.auth.access.party_filter``), so these assignments are access
 decisions: only administrators make them, and each is audited with before and after.
+Listing branches and reading assignments is ``admin.queries``.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -17,35 +16,8 @@ from scf.platform.errors import Conflict, NotFound, ValidationFailed
 from scf.platform.models import Branch, Party, User
 from scf.platform.models.enums import Role
 from scf.platform.services import audit
+from scf.platform.services.admin.queries import party_assignment
 from scf.platform.services.unit_of_work import use_case
-
-
-@dataclass(frozen=True)
-class BranchView:
-    branch: Branch
-    users: int
-    parties: int
-
-
-def list_branches(session: Session, actor: Actor) -> list[BranchView]:
-    """Every branch with how many users and parties belong to it."""
-    require_role(actor, Role.ADMIN, Role.RISK_OFFICER)
-    users: dict[int | None, int] = {
-        branch_id: count
-        for branch_id, count in session.execute(
-            sa.select(User.branch_id, sa.func.count(User.id)).group_by(User.branch_id)
-        )
-    }
-    parties: dict[int | None, int] = {
-        branch_id: count
-        for branch_id, count in session.execute(
-            sa.select(Party.branch_id, sa.func.count(Party.id)).group_by(Party.branch_id)
-        )
-    }
-    return [
-        BranchView(b, users.get(b.id, 0), parties.get(b.id, 0))
-        for b in session.scalars(sa.select(Branch).order_by(Branch.name))
-    ]
 
 
 def _branch_name(name: str) -> str:
@@ -100,29 +72,6 @@ def rename_branch(session: Session, actor: Actor, old_name: str, new_name: str) 
         after={"name": new_name},
     )
     return branch
-
-
-def relationship_managers(session: Session, actor: Actor) -> list[User]:
-    """Active relationship managers, the people a party can be assigned to."""
-    require_role(actor, Role.ADMIN)
-    return list(
-        session.scalars(
-            sa.select(User)
-            .where(User.role == Role.RELATIONSHIP_MANAGER, User.active.is_(True))
-            .order_by(User.username)
-        )
-    )
-
-
-def party_assignment(session: Session, party: Party) -> dict[str, str | None]:
-    manager = (
-        session.get(User, party.relationship_manager_id) if party.relationship_manager_id else None
-    )
-    branch = session.get(Branch, party.branch_id) if party.branch_id else None
-    return {
-        "relationship_manager": manager.username if manager else None,
-        "branch": branch.name if branch else None,
-    }
 
 
 @use_case

@@ -1,4 +1,5 @@
-"""Users: creation and administration, login with lockout, API tokens.
+"""Users: creation and administration, login with lockout, API tokens (the commands;
+listing and reading users is ``admin.queries``).
 
 Only administrators manage users (the command line acts as the system). Every change
 is written to the audit log with the user as it was before and after, in the same unit
@@ -9,8 +10,9 @@ or deactivates themselves, and the last active administrator stays one.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -18,11 +20,12 @@ from sqlalchemy.orm import Session
 from scf.platform.auth.access import Actor, require_role
 from scf.platform.auth.passwords import hash_password, verify_password
 from scf.platform.auth.tokens import issue_token, revoke_all_tokens, revoke_token
-from scf.platform.errors import Conflict, NotFound, ValidationFailed
+from scf.platform.errors import Conflict, ValidationFailed
 from scf.platform.models import Branch, Market, User
 from scf.platform.models.enums import Role
 from scf.platform.models.types import utcnow
 from scf.platform.services import audit
+from scf.platform.services.admin.queries import find_user, user_record
 from scf.platform.services.unit_of_work import use_case
 
 # A hash to verify against when the username is unknown, so that timing does not tell.
@@ -38,30 +41,15 @@ def get_or_create_branch(session: Session, name: str) -> Branch:
     return branch
 
 
-def user_record(session: Session, user: User) -> dict[str, Any]:
-    """What the audit log and the command line show of a user (never the password hash)."""
-    market = session.get(Market, user.market_id) if user.market_id else None
-    branch = session.get(Branch, user.branch_id) if user.branch_id else None
-    return {
-        "username": user.username,
-        "display_name": user.display_name,
-        "role": user.role.value,
-        "market": market.code if market else None,
-        "branch": branch.name if branch else None,
-        "active": user.active,
-    }
-
-
-def find_user(session: Session, username: str) -> User:
-    user = session.scalar(sa.select(User).where(User.username == username))
-    if user is None:
-        raise NotFound(f"未找到用户 (user not found): {username}")
-    return user
-
-
-def list_users(session: Session, actor: Actor) -> list[User]:
-    require_role(actor, Role.ADMIN)
-    return list(session.scalars(sa.select(User).order_by(User.role, User.username)))
+@contextmanager
+def _audited(session: Session, actor: Actor, user: User, action: str) -> Iterator[None]:
+    """Audit the change the block makes to ``user``, with the user before and after."""
+    before = user_record(session, user)
+    yield
+    session.flush()
+    audit.record(
+        session, actor, action, "user", user.id, before=before, after=user_record(session, user)
+    )
 
 
 def _role(value: str, errors: dict[str, list[str]]) -> Role | None:
@@ -175,22 +163,12 @@ def change_role(
     assert role_value is not None
     if role_value is not user.role:
         _keep_an_admin(session, actor, user, "更改角色")
-    before = user_record(session, user)
-    user.role = role_value
-    if role_value is Role.MARKET_ADMINISTRATOR:
-        user.market_id = market.id if market else user.market_id
-    else:
-        user.market_id = None
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "user.change_role",
-        "user",
-        user.id,
-        before=before,
-        after=user_record(session, user),
-    )
+    with _audited(session, actor, user, "user.change_role"):
+        user.role = role_value
+        if role_value is Role.MARKET_ADMINISTRATOR:
+            user.market_id = market.id if market else user.market_id
+        else:
+            user.market_id = None
     return user
 
 
@@ -207,18 +185,8 @@ def assign_market(session: Session, actor: Actor, username: str, market_code: st
     market = _market(session, market_code, errors)
     if errors or market is None:
         raise ValidationFailed("市场分配有误 (invalid market assignment)", errors=errors)
-    before = user_record(session, user)
-    user.market_id = market.id
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "user.assign_market",
-        "user",
-        user.id,
-        before=before,
-        after=user_record(session, user),
-    )
+    with _audited(session, actor, user, "user.assign_market"):
+        user.market_id = market.id
     return user
 
 
@@ -235,18 +203,8 @@ def assign_branch(session: Session, actor: Actor, username: str, branch_name: st
                 f"branch (分行): 未找到 {branch_name} (no such branch)",
                 errors={"branch": [f"未找到分行 (branch not found): {branch_name}"]},
             )
-    before = user_record(session, user)
-    user.branch_id = branch.id if branch else None
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "user.assign_branch",
-        "user",
-        user.id,
-        before=before,
-        after=user_record(session, user),
-    )
+    with _audited(session, actor, user, "user.assign_branch"):
+        user.branch_id = branch.id if branch else None
     return user
 
 
@@ -259,22 +217,12 @@ def set_active(session: Session, actor: Actor, username: str, active: bool) -> U
         return user
     if not active:
         _keep_an_admin(session, actor, user, "停用")
-    before = user_record(session, user)
-    user.active = active
-    if not active:
-        revoke_all_tokens(session, user)
-    else:
-        user.failed_logins, user.locked_until = 0, None
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "user.activate" if active else "user.deactivate",
-        "user",
-        user.id,
-        before=before,
-        after=user_record(session, user),
-    )
+    with _audited(session, actor, user, "user.activate" if active else "user.deactivate"):
+        user.active = active
+        if not active:
+            revoke_all_tokens(session, user)
+        else:
+            user.failed_logins, user.locked_until = 0, None
     return user
 
 

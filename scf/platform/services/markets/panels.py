@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from scf.graph.exposure import capacity_usage
 from scf.platform.auth.access import Actor, visible_market, visible_party_ids
 from scf.platform.models import Loan
-from scf.platform.services.monitoring.alerts import UNRESOLVED, AlertView, list_alerts
+from scf.platform.services.monitoring.queries import UNRESOLVED, AlertView, list_alerts
 from scf.platform.services.network.book import network_as_of, network_policy
 
 

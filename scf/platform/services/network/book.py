@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from scf.credit.facts import FirmFacts
 from scf.credit.money import ZERO, to_decimal
-from scf.credit.policy import load_policy
+from scf.credit.policy import Policy, load_policy
 from scf.credit.size import classify
 from scf.graph import data as gd
 from scf.graph.network import Network
@@ -57,7 +57,6 @@ CACHE_SIZE = 2  # built networks kept per process (each is large for a big book)
 
 _cache: OrderedDict[tuple[object, ...], Network] = OrderedDict()
 _lock = threading.Lock()
-_stats = {"builds": 0, "hits": 0}
 
 
 def change_stamp(session: Session) -> tuple[object, ...]:
@@ -76,25 +75,13 @@ def network_as_of(session: Session, as_of: dt.date) -> Network:
         cached = _cache.get(key)
         if cached is not None:
             _cache.move_to_end(key)
-            _stats["hits"] += 1
             return cached
     network = Network(load_network_data(session, as_of))
     with _lock:
         _cache[key] = network
-        _stats["builds"] += 1
         while len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
     return network
-
-
-def cache_stats() -> dict[str, int]:
-    """Builds and hits so far in this process (for tests and the benchmark)."""
-    return dict(_stats)
-
-
-def clear_cache() -> None:
-    with _lock:
-        _cache.clear()
 
 
 def network_policy(as_of: dt.date) -> NetworkPolicy:
@@ -103,15 +90,10 @@ def network_policy(as_of: dt.date) -> NetworkPolicy:
 
 def bank_net_capital() -> Decimal:
     """The bank's net capital (资本净额), the base of the concentration limits: the
-    ``SCF_BANK_NET_CAPITAL`` setting of the running application."""
-    from flask import current_app, has_app_context
-
+    ``SCF_BANK_NET_CAPITAL`` setting (read from the environment like every setting)."""
     from scf.platform.config import Settings
 
-    if has_app_context() and "scf_settings" in current_app.extensions:
-        raw = current_app.extensions["scf_settings"].bank_net_capital
-    else:
-        raw = Settings.from_env(serving=False).bank_net_capital
+    raw = Settings.from_env(serving=False).bank_net_capital
     value = to_decimal(raw, field="SCF_BANK_NET_CAPITAL")
     if value <= 0:
         raise ConfigurationError(f"SCF_BANK_NET_CAPITAL 必须大于0 (must be positive): {raw}")
@@ -122,6 +104,39 @@ def bank_net_capital() -> Decimal:
 
 
 def load_network_data(session: Session, as_of: dt.date) -> gd.NetworkData:
+    """The plain facts the graph is built from, as they stand on ``as_of``."""
+    parties = _parties(session, as_of)
+    edges = _edges(session, as_of)
+    loans = _loans(session, as_of)
+    live = {loan.id for loan in loans}
+    return gd.NetworkData(
+        as_of=as_of,
+        parties=parties,
+        edges=edges,
+        loans=loans,
+        markets=tuple(
+            gd.MarketFacts(m.id, m.code, m.name)
+            for m in session.execute(sa.select(Market.id, Market.code, Market.name))
+        ),
+        groups=tuple(
+            gd.GroupFacts(g.id, g.code, g.name, g.market_id)
+            for g in session.execute(
+                sa.select(
+                    JointGuaranteeGroup.id,
+                    JointGuaranteeGroup.code,
+                    JointGuaranteeGroup.name,
+                    JointGuaranteeGroup.market_id,
+                )
+            )
+        ),
+        receivables=_pledged_receivables(session, live),
+        goods=_goods(session, as_of, live),
+    )
+
+
+def _parties(session: Session, as_of: dt.date) -> tuple[gd.PartyFacts, ...]:
+    """Every party with its size class and net assets from its latest snapshot, and
+    whether it is the core enterprise of a programme in force."""
     policy = load_policy(as_of)
     cores = set(
         session.scalars(
@@ -143,17 +158,7 @@ def load_network_data(session: Session, as_of: dt.date) -> gd.NetworkData:
         size_class, net_assets = None, None
         if snapshot is not None:
             net_assets = _net_assets(row.kind, snapshot)
-            if row.kind == PartyKind.ENTERPRISE.value and row.industry:
-                facts = FirmFacts(
-                    industry=row.industry,
-                    employees=snapshot.employees,
-                    revenue_12m=snapshot.revenue_12m,
-                    total_assets=snapshot.total_assets,
-                )
-                try:
-                    size_class = classify(facts, policy).size_class
-                except KeyError:  # an industry the size table in force does not list
-                    size_class = None
+            size_class = _size_class(row.kind, row.industry, snapshot, policy)
         parties.append(
             gd.PartyFacts(
                 row.id,
@@ -165,7 +170,30 @@ def load_network_data(session: Session, as_of: dt.date) -> gd.NetworkData:
                 row.id in cores,
             )
         )
-    edges = tuple(
+    return tuple(parties)
+
+
+def _size_class(
+    kind: str, industry: str | None, snapshot: FinancialSnapshot, policy: Policy
+) -> str | None:
+    """An enterprise's size class (企业划型) by the table in force; None for others."""
+    if kind != PartyKind.ENTERPRISE.value or not industry:
+        return None
+    facts = FirmFacts(
+        industry=industry,
+        employees=snapshot.employees,
+        revenue_12m=snapshot.revenue_12m,
+        total_assets=snapshot.total_assets,
+    )
+    try:
+        return classify(facts, policy).size_class
+    except KeyError:  # an industry the size table in force does not list
+        return None
+
+
+def _edges(session: Session, as_of: dt.date) -> tuple[gd.EdgeFacts, ...]:
+    """The relationships valid on ``as_of``."""
+    return tuple(
         gd.EdgeFacts(
             r.id,
             r.kind,
@@ -194,44 +222,24 @@ def load_network_data(session: Session, as_of: dt.date) -> gd.NetworkData:
             .order_by(Relationship.id),
         )
     )
-    loans = _loans(session, as_of)
-    live = {loan.id for loan in loans}
-    return gd.NetworkData(
-        as_of=as_of,
-        parties=tuple(parties),
-        edges=edges,
-        loans=loans,
-        markets=tuple(
-            gd.MarketFacts(m.id, m.code, m.name)
-            for m in session.execute(sa.select(Market.id, Market.code, Market.name))
-        ),
-        groups=tuple(
-            gd.GroupFacts(g.id, g.code, g.name, g.market_id)
-            for g in session.execute(
-                sa.select(
-                    JointGuaranteeGroup.id,
-                    JointGuaranteeGroup.code,
-                    JointGuaranteeGroup.name,
-                    JointGuaranteeGroup.market_id,
-                )
-            )
-        ),
-        receivables=tuple(
-            gd.ReceivableFacts(
-                r.id, r.pledged_loan_id, r.creditor_party_id, r.debtor_party_id, r.amount
-            )
-            for r in session.execute(
-                sa.select(
-                    Receivable.id,
-                    Receivable.pledged_loan_id,
-                    Receivable.creditor_party_id,
-                    Receivable.debtor_party_id,
-                    Receivable.amount,
-                ).where(Receivable.pledged_loan_id.is_not(None))
-            )
-            if r.pledged_loan_id in live
-        ),
-        goods=_goods(session, as_of, live),
+
+
+def _pledged_receivables(session: Session, live: set[int]) -> tuple[gd.ReceivableFacts, ...]:
+    """Receivables pledged to a loan still outstanding."""
+    return tuple(
+        gd.ReceivableFacts(
+            r.id, r.pledged_loan_id, r.creditor_party_id, r.debtor_party_id, r.amount
+        )
+        for r in session.execute(
+            sa.select(
+                Receivable.id,
+                Receivable.pledged_loan_id,
+                Receivable.creditor_party_id,
+                Receivable.debtor_party_id,
+                Receivable.amount,
+            ).where(Receivable.pledged_loan_id.is_not(None))
+        )
+        if r.pledged_loan_id in live
     )
 
 

@@ -9,7 +9,7 @@ guarantee circles, on one date.
   (``concentration.related_party_group_max``), largest share first; and every single
   customer over the 10% limit.
 - **Guarantee circles**: members, guaranteed amounts, exposure, §7 breaches
-  (``network_views.guarantee_circles_view``).
+  (``network.queries.guarantee_circles_view``).
 
 Risk officers and administrators only: the whole book is in it.
 """
@@ -25,15 +25,18 @@ from sqlalchemy.orm import Session
 
 from scf.graph.exposure import (
     chain_exposure,
-    concentration,
     market_exposure,
     related_party_groups,
 )
 from scf.graph.network import Network
+from scf.graph.policy import NetworkPolicy
 from scf.platform.auth.access import Actor, require_role
 from scf.platform.models.enums import Role
 from scf.platform.services.network.book import bank_net_capital, network_as_of, network_policy
-from scf.platform.services.network.exposure import related_party_concentration_breaches
+from scf.platform.services.network.exposure import (
+    group_limit,
+    related_party_concentration_breaches,
+)
 from scf.platform.services.network.queries import guarantee_circles_view
 
 
@@ -127,6 +130,29 @@ def concentrations(
     network = network_as_of(session, as_of)
     policy = network_policy(as_of)
     capital = net_capital if net_capital is not None else bank_net_capital()
+    customers = tuple(
+        (_member(network, b.party_ids[0]), b.exposure, b.ratio)
+        for b in related_party_concentration_breaches(session, as_of, net_capital=capital)
+        if b.scope == "single_customer"
+    )
+    return Concentrations(
+        as_of=as_of,
+        net_capital=capital,
+        policy_version=policy.version,
+        group_limit_ratio=policy.related_party_group_max,
+        group_clause=policy.refs["related_party_group_max"],
+        customer_limit_ratio=policy.single_customer_max,
+        capacity_clause=policy.refs["capacity_administrator"],
+        chains=_chains(network, capital),
+        markets=_markets(network, policy, capital),
+        groups=_related_party_groups(network, policy, capital),
+        customer_breaches=customers,
+        circles=tuple(guarantee_circles_view(session, actor, as_of)),
+    )
+
+
+def _chains(network: Network, capital: Decimal) -> tuple[ChainLine, ...]:
+    """Each core enterprise's chain as a share of net capital."""
     chains = []
     for party_id in sorted(p for p, facts in network.parties.items() if facts.is_core):
         chain = chain_exposure(network, party_id)
@@ -141,6 +167,11 @@ def concentrations(
                 _share(chain.total, capital),
             )
         )
+    return tuple(chains)
+
+
+def _markets(network: Network, policy: NetworkPolicy, capital: Decimal) -> tuple[MarketLine, ...]:
+    """Each market's exposure, and its administrators' guarantees against their capacity."""
     markets = []
     for market_id, market in sorted(network.markets.items()):
         exposure = market_exposure(network, market_id, policy)
@@ -162,16 +193,18 @@ def concentrations(
                 ),
             )
         )
+    return tuple(markets)
+
+
+def _related_party_groups(
+    network: Network, policy: NetworkPolicy, capital: Decimal
+) -> tuple[GroupLine, ...]:
+    """Groups of two or more against the 15% limit, largest share first."""
     groups = []
     for group in related_party_groups(network, policy):
         if len(group.members) < 2:
             continue
-        limit = concentration(
-            group.exposure,
-            capital,
-            policy.related_party_group_max,
-            policy.refs["related_party_group_max"],
-        )
+        limit = group_limit(group.exposure, capital, policy)
         groups.append(
             GroupLine(
                 group.id,
@@ -184,22 +217,4 @@ def concentrations(
             )
         )
     groups.sort(key=lambda g: (-g.ratio, -g.exposure, g.group_id))
-    customers = tuple(
-        (_member(network, b.party_ids[0]), b.exposure, b.ratio)
-        for b in related_party_concentration_breaches(session, as_of, net_capital=capital)
-        if b.scope == "single_customer"
-    )
-    return Concentrations(
-        as_of=as_of,
-        net_capital=capital,
-        policy_version=policy.version,
-        group_limit_ratio=policy.related_party_group_max,
-        group_clause=policy.refs["related_party_group_max"],
-        customer_limit_ratio=policy.single_customer_max,
-        capacity_clause=policy.refs["capacity_administrator"],
-        chains=tuple(chains),
-        markets=tuple(markets),
-        groups=tuple(groups),
-        customer_breaches=customers,
-        circles=tuple(guarantee_circles_view(session, actor, as_of)),
-    )
+    return tuple(groups)

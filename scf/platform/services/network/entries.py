@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from scf.graph import data as d
 from scf.graph.exposure import chain_exposure, market_exposure, related_party_groups
 from scf.graph.network import Network
+from scf.graph.policy import NetworkPolicy
 from scf.platform.auth.access import Actor, require_bank_staff, visible_party_ids
 from scf.platform.models import Party
 from scf.platform.services.network.book import bank_net_capital, network_as_of, network_policy
@@ -74,6 +75,17 @@ def _references(session: Session, party_ids: Iterable[int]) -> dict[int, str]:
     return {pid: uscc or number for pid, uscc, number in rows if uscc or number}
 
 
+@dataclass(frozen=True)
+class _Candidate:
+    """An entry before its centre's code is known."""
+
+    centre: int  # the party the viewer opens on
+    title: str
+    members: int
+    exposure: Decimal | None
+    flagged: bool = False
+
+
 def _first_visible(members: Iterable[int], visible: frozenset[int] | None) -> int | None:
     return next((m for m in members if visible is None or m in visible), None)
 
@@ -82,126 +94,128 @@ def _complete(members: Iterable[int], visible: frozenset[int] | None) -> bool:
     return visible is None or all(m in visible for m in members)
 
 
+def _offer(
+    members: list[int],
+    visible: frozenset[int] | None,
+    title: str,
+    exposure: Decimal,
+    flagged: bool = False,
+) -> list[_Candidate]:
+    """A set is offered centred on its first visible member, if any; its exposure is
+    withheld when a member is hidden from the reader."""
+    centre = _first_visible(members, visible)
+    if centre is None:
+        return []
+    shown = exposure if _complete(members, visible) else None
+    return [_Candidate(centre, title, len(members), shown, flagged)]
+
+
 def network_entries(session: Session, actor: Actor, as_of: dt.date) -> NetworkEntries:
+    """Every way into the viewer the reader may open on ``as_of``, by kind."""
     require_bank_staff(actor)
     network = network_as_of(session, as_of)
     policy = network_policy(as_of)
     visible = visible_party_ids(session, actor)
-    centres: dict[tuple[str, int | str], int] = {}
-    rows: dict[str, list[tuple[tuple[str, int | str], dict[str, object]]]] = {
-        k: [] for k in ("chain", "market", "group", "related", "circle")
-    }
+    chains = _chains(network, visible)
+    markets = _markets(network, policy, visible)
+    groups = _joint_guarantee_groups(network, visible)
+    related = _related_party_groups(network, policy, visible)
+    circles = _circles(session, actor, as_of, network)
+    every = (*chains, *markets, *groups, *related, *circles)
+    references = _references(session, (c.centre for c in every))
 
-    def offer(kind: str, key: int | str, members: list[int], fields: dict[str, object]) -> None:
-        centre = _first_visible(members, visible)
-        if centre is None:
-            return
-        centres[(kind, key)] = centre
-        complete = _complete(members, visible)
-        exposure = fields.pop("exposure", None)
-        fields["exposure"] = exposure if complete else None
-        fields["members"] = len(members)
-        rows[kind].append(((kind, key), fields))
-
-    for party_id in sorted(p for p, facts in network.parties.items() if facts.is_core):
-        chain = chain_exposure(network, party_id)
-        # The chain is the core's: it is offered to whoever may see the core.
-        if visible is None or party_id in visible:
-            centres[("chain", party_id)] = party_id
-            rows["chain"].append(
-                (
-                    ("chain", party_id),
-                    {
-                        "title": network.parties[party_id].name,
-                        "exposure": chain.total,
-                        "members": len(chain.loan_ids),
-                    },
-                )
+    def entries(
+        candidates: list[_Candidate], kind: str, radius: int, types: tuple[str, ...]
+    ) -> tuple[NetworkEntry, ...]:
+        return tuple(
+            NetworkEntry(
+                kind=kind,
+                title=c.title,
+                reference=references[c.centre],
+                radius=radius,
+                types=types,
+                members=c.members,
+                exposure=c.exposure,
+                flagged=c.flagged,
             )
+            for c in candidates
+            if c.centre in references
+        )
+
+    return NetworkEntries(
+        as_of=as_of,
+        chains=entries(chains, "chain", 1, CHAIN_TYPES),
+        markets=entries(markets, "market", 2, MARKET_TYPES),
+        joint_guarantee_groups=entries(groups, "joint_guarantee_group", 2, GROUP_TYPES),
+        related_party_groups=entries(related, "related_party_group", 3, RELATED_TYPES),
+        circles=entries(circles, "circle", 2, CIRCLE_TYPES),
+    )
+
+
+def _chains(network: Network, visible: frozenset[int] | None) -> list[_Candidate]:
+    """A core enterprise's chain is the core's: offered to whoever may see the core."""
+    out = []
+    for party_id in sorted(p for p, facts in network.parties.items() if facts.is_core):
+        if visible is None or party_id in visible:
+            chain = chain_exposure(network, party_id)
+            title = network.parties[party_id].name
+            out.append(_Candidate(party_id, title, len(chain.loan_ids), chain.total))
+    return out
+
+
+def _markets(
+    network: Network, policy: NetworkPolicy, visible: frozenset[int] | None
+) -> list[_Candidate]:
+    out = []
     for market_id, market in sorted(network.markets.items()):
         admins = sorted(set(network.administrators.get(market_id, [])))
         merchants = sorted(set(network.market_members.get(market_id, [])))
         total = market_exposure(network, market_id, policy).total
-        offer("market", market_id, admins + merchants, {"title": market.name, "exposure": total})
+        out += _offer(admins + merchants, visible, market.name, total)
+    return out
+
+
+def _joint_guarantee_groups(network: Network, visible: frozenset[int] | None) -> list[_Candidate]:
+    out = []
     for group_id, group in sorted(network.groups.items()):
         members = sorted(set(network.group_members.get(group_id, [])))
-        offer(
-            "group",
-            group_id,
-            members,
-            {
-                "title": f"{group.name} ({group.code})",
-                "exposure": sum(
-                    (loan.outstanding for loan in network.loans_by_group.get(group_id, [])),
-                    Decimal("0"),
-                ),
-            },
+        exposure = sum(
+            (loan.outstanding for loan in network.loans_by_group.get(group_id, [])), Decimal("0")
         )
+        out += _offer(members, visible, f"{group.name} ({group.code})", exposure)
+    return out
+
+
+def _related_party_groups(
+    network: Network, policy: NetworkPolicy, visible: frozenset[int] | None
+) -> list[_Candidate]:
+    """Related-party groups of two or more, flagged over the 15% limit (net capital is
+    read only when there is such a group)."""
+    out: list[_Candidate] = []
     capital: Decimal | None = None
     for group in related_party_groups(network, policy):
         if len(group.members) < 2:
             continue
         capital = capital if capital is not None else bank_net_capital()
-        offer(
-            "related",
-            group.id,
-            list(group.members),
-            {
-                "title": network.parties[group.members[0]].name,
-                "exposure": group.exposure,
-                "flagged": group.exposure > capital * policy.related_party_group_max,
-            },
-        )
+        flagged = group.exposure > capital * policy.related_party_group_max
+        title = network.parties[group.members[0]].name
+        out += _offer(list(group.members), visible, title, group.exposure, flagged)
+    return out
+
+
+def _circles(session: Session, actor: Actor, as_of: dt.date, network: Network) -> list[_Candidate]:
+    """Guarantee circles with a member the reader may see (anonymised as in the circles
+    view), named after their first three visible members."""
+    out = []
     for circle in guarantee_circles_view(session, actor, as_of):
         shown = [m for m in circle["members"] if not m["hidden"]]
         ids = _party_ids_by_code(network, [m["uscc"] for m in shown])
         if not ids:
             continue
-        centres[("circle", circle["id"])] = ids[0]
-        rows["circle"].append(
-            (
-                ("circle", circle["id"]),
-                {
-                    "title": "、".join(m["name"] for m in shown[:3])
-                    + ("…" if circle["size"] > 3 else ""),
-                    "exposure": circle["exposure"],
-                    "members": circle["size"],
-                    "flagged": bool(circle["breaches"]),
-                },
-            )
-        )
-    references = _references(session, centres.values())
-
-    def entries(
-        kind: str, radius: int, types: tuple[str, ...], name: str
-    ) -> tuple[NetworkEntry, ...]:
-        out = []
-        for key, fields in rows[kind]:
-            reference = references.get(centres[key])
-            if reference is None:
-                continue
-            out.append(
-                NetworkEntry(
-                    kind=name,
-                    title=str(fields["title"]),
-                    reference=reference,
-                    radius=radius,
-                    types=types,
-                    members=int(fields["members"]),  # type: ignore[call-overload]
-                    exposure=fields.get("exposure"),  # type: ignore[arg-type]
-                    flagged=bool(fields.get("flagged", False)),
-                )
-            )
-        return tuple(out)
-
-    return NetworkEntries(
-        as_of=as_of,
-        chains=entries("chain", 1, CHAIN_TYPES, "chain"),
-        markets=entries("market", 2, MARKET_TYPES, "market"),
-        joint_guarantee_groups=entries("group", 2, GROUP_TYPES, "joint_guarantee_group"),
-        related_party_groups=entries("related", 3, RELATED_TYPES, "related_party_group"),
-        circles=entries("circle", 2, CIRCLE_TYPES, "circle"),
-    )
+        title = "、".join(m["name"] for m in shown[:3]) + ("…" if circle["size"] > 3 else "")
+        flagged = bool(circle["breaches"])
+        out.append(_Candidate(ids[0], title, circle["size"], circle["exposure"], flagged))
+    return out
 
 
 def _party_ids_by_code(network: Network, codes: list[str | None]) -> list[int]:

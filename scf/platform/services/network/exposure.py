@@ -32,12 +32,14 @@ from sqlalchemy.orm import Session
 from scf.credit.explain import RuleResult
 from scf.credit.money import ZERO
 from scf.graph.exposure import (
+    Concentration,
     capacity_usage,
     concentration,
     related_party_group_of,
     related_party_groups,
 )
 from scf.graph.network import Network
+from scf.graph.policy import NetworkPolicy
 from scf.graph.rules import borrower_rules, guarantor_capacity_rule, network_rules
 from scf.platform.services.network.book import bank_net_capital, network_as_of, network_policy
 
@@ -76,6 +78,20 @@ class RelatedPartyGroupView:
     policy_version: str
 
 
+def customer_limit(exposure: Decimal, capital: Decimal, policy: NetworkPolicy) -> Concentration:
+    """One customer's exposure against 10% of net capital (``single_customer_max``)."""
+    return concentration(
+        exposure, capital, policy.single_customer_max, policy.refs["single_customer_max"]
+    )
+
+
+def group_limit(exposure: Decimal, capital: Decimal, policy: NetworkPolicy) -> Concentration:
+    """A related-party group's exposure against 15% of net capital (``related_party_group_max``)."""
+    return concentration(
+        exposure, capital, policy.related_party_group_max, policy.refs["related_party_group_max"]
+    )
+
+
 def _member(network: Network, party_id: int) -> GroupMember:
     party = network.parties[party_id]
     return GroupMember(party_id, party.name, party.uscc, network.own_exposure(party_id))
@@ -88,18 +104,8 @@ def related_party_group_for(
     policy = network_policy(as_of)
     capital = net_capital if net_capital is not None else bank_net_capital()
     group = related_party_group_of(network, party_id, policy)
-    grouped = concentration(
-        group.exposure,
-        capital,
-        policy.related_party_group_max,
-        policy.refs["related_party_group_max"],
-    )
-    own = concentration(
-        network.own_exposure(party_id),
-        capital,
-        policy.single_customer_max,
-        policy.refs["single_customer_max"],
-    )
+    grouped = group_limit(group.exposure, capital, policy)
+    own = customer_limit(network.own_exposure(party_id), capital, policy)
     return RelatedPartyGroupView(
         party_id=party_id,
         as_of=as_of,
@@ -132,6 +138,21 @@ class ConcentrationBreach:
     clause: str
     policy_version: str
 
+    @classmethod
+    def of(
+        cls, scope: str, party_ids: tuple[int, ...], limit: Concentration, policy: NetworkPolicy
+    ) -> ConcentrationBreach:
+        return cls(
+            scope,
+            party_ids,
+            limit.exposure,
+            limit.ratio,
+            limit.limit_ratio,
+            limit.limit_amount,
+            limit.clause,
+            policy.version,
+        )
+
     @property
     def key(self) -> str:
         """Stable while the breach lasts (an alert's dedup key)."""
@@ -147,44 +168,14 @@ def related_party_concentration_breaches(
     capital = net_capital if net_capital is not None else bank_net_capital()
     out = []
     for party_id in sorted(network.loans_by_borrower):
-        own = concentration(
-            network.own_exposure(party_id),
-            capital,
-            policy.single_customer_max,
-            policy.refs["single_customer_max"],
-        )
+        own = customer_limit(network.own_exposure(party_id), capital, policy)
         if own.breached:
-            out.append(
-                ConcentrationBreach(
-                    "single_customer",
-                    (party_id,),
-                    own.exposure,
-                    own.ratio,
-                    own.limit_ratio,
-                    own.limit_amount,
-                    own.clause,
-                    policy.version,
-                )
-            )
+            out.append(ConcentrationBreach.of("single_customer", (party_id,), own, policy))
     for group in related_party_groups(network, policy):
-        grouped = concentration(
-            group.exposure,
-            capital,
-            policy.related_party_group_max,
-            policy.refs["related_party_group_max"],
-        )
+        grouped = group_limit(group.exposure, capital, policy)
         if grouped.breached:
             out.append(
-                ConcentrationBreach(
-                    "related_party_group",
-                    group.members,
-                    grouped.exposure,
-                    grouped.ratio,
-                    grouped.limit_ratio,
-                    grouped.limit_amount,
-                    grouped.clause,
-                    policy.version,
-                )
+                ConcentrationBreach.of("related_party_group", group.members, grouped, policy)
             )
     return tuple(out)
 

@@ -1,4 +1,6 @@
-"""What a person sees of the network: exposure report, ego network, guarantee circles.
+"""What a person reads of the network: exposure report, guarantee circles, relationships
+(the ego network for the viewer is ``network.ego``; recording relationships is
+``network.relationships``).
 
 Access (``scf.platform.auth.access``): the party asked about must be visible, else
 *not found*. Other parties in the picture that the actor may not see are
@@ -14,37 +16,34 @@ on it. Risk officers and administrators see everything.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from scf.credit.delinquency import delinquency_class
-from scf.credit.policy import load_policy
 from scf.graph.circles import GuaranteeCircle, guarantee_circles
-from scf.graph.data import EDGE_KINDS
-from scf.graph.ego import edge_in_circle, ego_network, in_circle
 from scf.graph.exposure import chain_exposure, joint_guarantee_exposure, market_exposure
 from scf.graph.network import Network, node_party_id, party_node
+from scf.graph.policy import NetworkPolicy
 from scf.platform.auth.access import (
     Actor,
     can_view_market,
     party_by_reference,
+    party_filter,
+    visible_party,
     visible_party_ids,
 )
-from scf.platform.errors import ValidationFailed
-from scf.platform.models import Alert
-from scf.platform.models.enums import AlertStatus
+from scf.platform.errors import NotFound
+from scf.platform.models import JointGuaranteeGroup, Loan, Market, Party, Relationship
 from scf.platform.services.network.book import network_as_of, network_policy
-from scf.platform.services.network.exposure import related_party_group_for
-
-RADIUS_MAX = 3
-MAX_NODES = 300
+from scf.platform.services.network.exposure import RelatedPartyGroupView, related_party_group_for
 
 
-def _visibility(session: Session, actor: Actor, network: Network) -> Callable[[str], bool]:
+def node_visibility(session: Session, actor: Actor, network: Network) -> Callable[[str], bool]:
+    """Whether the actor may see a node: a party in their book, a market (or a group
+    inside one) they may view; one set of visible parties, not a query per node."""
     parties = visible_party_ids(session, actor)
 
     def visible(node: str) -> bool:
@@ -81,10 +80,9 @@ def exposure_report(
     market (administrator) exposure of one party."""
     party = party_by_reference(session, actor, reference)
     network = network_as_of(session, as_of)
-    policy = network_policy(as_of)
-    visible = _visibility(session, actor, network)
+    visible = node_visibility(session, actor, network)
     group = related_party_group_for(session, party.id, as_of, net_capital=net_capital)
-    report: dict[str, Any] = {
+    return {
         "uscc": party.uscc,
         "name": party.name,
         "as_of": as_of,
@@ -96,31 +94,45 @@ def exposure_report(
             "limit_amount": group.customer_limit_amount,
             "headroom": group.customer_headroom,
         },
-        "related_party_group": {
-            "id": group.group_id,
-            "members": [
-                {**_party_brief(network, m.party_id, visible), "exposure": m.exposure}
-                if visible(party_node(m.party_id))
-                else {"hidden": True}
-                for m in group.members
-            ],
-            "exposure": group.exposure,
-            "net_capital": group.net_capital,
-            "ratio": group.ratio,
-            "limit_ratio": group.limit_ratio,
-            "limit_amount": group.limit_amount,
-            "headroom": group.group_headroom,
-            "breached": group.breached,
-            "clause": group.clause,
-        },
-        "joint_guarantee_groups": [],
-        "chain": None,
-        "market": None,
+        "related_party_group": _related_party_group(network, group, visible),
+        "joint_guarantee_groups": _joint_guarantee_groups(network, party.id, visible),
+        "chain": _chain(network, party.id),
+        "market": _markets_administered(network, party.id, network_policy(as_of)),
     }
-    for group_id in sorted(set(network.groups_of.get(party.id, []))):
+
+
+def _related_party_group(
+    network: Network, group: RelatedPartyGroupView, visible: Callable[[str], bool]
+) -> dict[str, Any]:
+    """The group against the 15% limit; a member the reader may not see is only counted."""
+    return {
+        "id": group.group_id,
+        "members": [
+            {**_party_brief(network, m.party_id, visible), "exposure": m.exposure}
+            if visible(party_node(m.party_id))
+            else {"hidden": True}
+            for m in group.members
+        ],
+        "exposure": group.exposure,
+        "net_capital": group.net_capital,
+        "ratio": group.ratio,
+        "limit_ratio": group.limit_ratio,
+        "limit_amount": group.limit_amount,
+        "headroom": group.group_headroom,
+        "breached": group.breached,
+        "clause": group.clause,
+    }
+
+
+def _joint_guarantee_groups(
+    network: Network, party_id: int, visible: Callable[[str], bool]
+) -> list[dict[str, Any]]:
+    """Each joint-guarantee group of the party: members' balances and what each answers for."""
+    out = []
+    for group_id in sorted(set(network.groups_of.get(party_id, []))):
         joint = joint_guarantee_exposure(network, group_id)
         liabilities = dict(joint.max_liabilities)
-        report["joint_guarantee_groups"].append(
+        out.append(
             {
                 "code": network.groups[group_id].code,
                 "name": network.groups[group_id].name,
@@ -137,139 +149,51 @@ def exposure_report(
                 "total": joint.total,
             }
         )
-    if network.parties[party.id].is_core:
-        chain = chain_exposure(network, party.id)
-        report["chain"] = {
-            "own": chain.own,
-            "receivable_financing": chain.receivable_financing,
-            "dealer_financing": chain.dealer_financing,
-            "total": chain.total,
-            "loans": len(chain.loan_ids),
-        }
-    markets = sorted(set(network.administered.get(party.id, [])))
-    if markets:
-        report["market"] = []
-        for market_id in markets:
-            market = market_exposure(network, market_id, policy)
-            usage = next(u for u in market.administrators if u.party == party.id)
-            report["market"].append(
-                {
-                    "code": network.markets[market_id].code,
-                    "name": network.markets[market_id].name,
-                    "merchants": len(market.merchants),
-                    "merchant_exposure": market.merchant_exposure,
-                    "administrator_exposure": market.administrator_exposure,
-                    "total": market.total,
-                    "guarantees_used": usage.used,
-                    "guarantee_capacity": usage.capacity,
-                    "capacity_ratio": usage.ratio,
-                    "capacity_breached": usage.breached,
-                    "clause": policy.refs["capacity_administrator"],
-                }
-            )
-    return report
+    return out
 
 
-# ------------------------------------------------------------------ ego network
-
-
-def ego_network_view(
-    session: Session,
-    actor: Actor,
-    reference: str,
-    as_of: dt.date,
-    *,
-    radius: int = 2,
-    kinds: Collection[str] | None = None,
-    max_nodes: int = MAX_NODES,
-) -> dict[str, Any]:
-    """Nodes and edges around a party for the viewer (Cytoscape.js elements' data)."""
-    if not 1 <= radius <= RADIUS_MAX:
-        raise ValidationFailed(
-            f"radius (半径): 必须在1到{RADIUS_MAX}之间 (must be 1..{RADIUS_MAX})",
-            errors={"radius": [str(radius)]},
-        )
-    unknown = sorted(set(kinds or ()) - set(EDGE_KINDS))
-    if unknown:
-        raise ValidationFailed(
-            f"types (关系类型): 未知 (unknown) {', '.join(unknown)}; one of {', '.join(EDGE_KINDS)}",
-            errors={"types": unknown},
-        )
-    party = party_by_reference(session, actor, reference)
-    network = network_as_of(session, as_of)
-    visible = _visibility(session, actor, network)
-    ego = ego_network(
-        network, party_node(party.id), radius, kinds=kinds, visible=visible, max_nodes=max_nodes
-    )
-    alias = {node: f"x{i}" for i, node in enumerate(sorted(ego.hidden, key=ego.nodes.index), 1)}
-    shown = [node_party_id(n) for n in ego.nodes if n not in ego.hidden]
-    alerts = _open_alerts(session, [p for p in shown if p is not None])
-    policy = load_policy(as_of)
-    nodes = []
-    for node in ego.nodes:
-        if node in ego.hidden:
-            nodes.append(
-                {"id": alias[node], "hidden": True, "type": "hidden", "depth": ego.depth[node]}
-            )
-            continue
-        data: dict[str, Any] = {
-            "id": node,
-            "hidden": False,
-            "label": network.graph.nodes[node]["label"],
-            "type": network.graph.nodes[node]["type"],
-            "depth": ego.depth[node],
-            "in_circle": in_circle(network, node),
-        }
-        party_id = node_party_id(node)
-        if party_id is not None:
-            facts = network.parties[party_id]
-            loans = network.loans_by_borrower.get(party_id, [])
-            worst = max((loan.days_past_due for loan in loans), default=0)
-            data.update(
-                uscc=facts.uscc,
-                roles=sorted(network.roles.get(party_id, ())),
-                size_class=facts.size_class,
-                delinquency_class=delinquency_class(worst, policy) if loans else None,
-                open_alerts=alerts.get(party_id, 0),
-                exposure=network.own_exposure(party_id),
-            )
-        nodes.append(data)
-    edges = []
-    for source, target, rid in ego.edges:
-        edge = network.edges[rid]
-        withheld = source in ego.hidden or target in ego.hidden
-        edges.append(
-            {
-                "id": f"r:{rid}",
-                "relationship_id": rid,
-                "source": alias.get(source, source),
-                "target": alias.get(target, target),
-                "kind": edge.kind,
-                "amount": None if withheld else edge.amount,
-                "percentage": None if withheld else edge.percentage,
-                "in_circle": edge_in_circle(network, rid),
-            }
-        )
+def _chain(network: Network, party_id: int) -> dict[str, Any] | None:
+    """A core enterprise's chain: its own loans, receivable and dealer financing."""
+    if not network.parties[party_id].is_core:
+        return None
+    chain = chain_exposure(network, party_id)
     return {
-        "center": party_node(party.id),
-        "as_of": as_of,
-        "radius": radius,
-        "types": sorted(kinds) if kinds else None,
-        "truncated": ego.truncated,
-        "nodes": nodes,
-        "edges": edges,
+        "own": chain.own,
+        "receivable_financing": chain.receivable_financing,
+        "dealer_financing": chain.dealer_financing,
+        "total": chain.total,
+        "loans": len(chain.loan_ids),
     }
 
 
-def _open_alerts(session: Session, party_ids: list[int]) -> dict[int, int]:
-    if not party_ids:
-        return {}
-    rows = session.execute(
-        sa.select(Alert.party_id, sa.func.count(Alert.id))
-        .where(Alert.party_id.in_(party_ids), Alert.status != AlertStatus.RESOLVED)
-        .group_by(Alert.party_id)
-    )
-    return {party_id: count for party_id, count in rows}
+def _markets_administered(
+    network: Network, party_id: int, policy: NetworkPolicy
+) -> list[dict[str, Any]] | None:
+    """Each market the party administers: its exposure and the administrator's
+    guarantees against its capacity [003 §七(二)2]."""
+    markets = sorted(set(network.administered.get(party_id, [])))
+    if not markets:
+        return None
+    out = []
+    for market_id in markets:
+        market = market_exposure(network, market_id, policy)
+        usage = next(u for u in market.administrators if u.party == party_id)
+        out.append(
+            {
+                "code": network.markets[market_id].code,
+                "name": network.markets[market_id].name,
+                "merchants": len(market.merchants),
+                "merchant_exposure": market.merchant_exposure,
+                "administrator_exposure": market.administrator_exposure,
+                "total": market.total,
+                "guarantees_used": usage.used,
+                "guarantee_capacity": usage.capacity,
+                "capacity_ratio": usage.ratio,
+                "capacity_breached": usage.breached,
+                "clause": policy.refs["capacity_administrator"],
+            }
+        )
+    return out
 
 
 # ------------------------------------------------------------------ guarantee circles
@@ -281,7 +205,7 @@ def guarantee_circles_view(
     """Circles with at least one member the actor may see; hidden members anonymised."""
     network = network_as_of(session, as_of)
     policy = network_policy(as_of)
-    visible = _visibility(session, actor, network)
+    visible = node_visibility(session, actor, network)
     out = []
     for circle in guarantee_circles(network, policy, min_size=min_size):
         seen = {m: visible(party_node(m)) for m in circle.members}
@@ -341,3 +265,78 @@ def _circle_dict(
         "guaranteed_amount": circle.guaranteed_amount if complete else None,
         "exposure": circle.exposure if complete else None,
     }
+
+
+# ------------------------------------------------------------------ relationships
+
+
+def relationship_dict(session: Session, rel: Relationship) -> dict[str, Any]:
+    """A relationship as the API and the audit log show it: ends by code, not by id."""
+
+    def ref(party_id: int | None) -> str | None:
+        if party_id is None:
+            return None
+        party = session.get(Party, party_id)
+        return None if party is None else (party.uscc or party.customer_number)
+
+    market = session.get(Market, rel.target_market_id) if rel.target_market_id else None
+    group = session.get(JointGuaranteeGroup, rel.target_group_id) if rel.target_group_id else None
+    loan = session.get(Loan, rel.loan_id) if rel.loan_id else None
+    return {
+        "id": rel.id,
+        "kind": rel.kind.value,
+        "source": ref(rel.source_party_id),
+        "target": ref(rel.target_party_id),
+        "target_market": market.code if market else None,
+        "target_group": group.code if group else None,
+        "amount": rel.amount,
+        "percentage": rel.percentage,
+        "valid_from": rel.valid_from,
+        "valid_to": rel.valid_to,
+        "loan": loan.code if loan else None,
+        "note": rel.note,
+    }
+
+
+def get_relationship(session: Session, actor: Actor, relationship_id: int) -> Relationship:
+    """A relationship whose both ends the actor may see; otherwise *not found*."""
+    rel = session.get(Relationship, relationship_id)
+    if rel is None or not _both_ends_visible(session, actor, rel):
+        raise NotFound(f"未找到关系 (relationship not found): {relationship_id}")
+    return rel
+
+
+def list_relationships(
+    session: Session,
+    actor: Actor,
+    party_uscc: str,
+    *,
+    as_of: dt.date | None = None,
+    kind: str | None = None,
+) -> list[Relationship]:
+    """A visible party's relationships (both directions) whose other end is visible too."""
+    party = visible_party(session, actor, party_uscc)
+    query = sa.select(Relationship).where(
+        sa.or_(Relationship.source_party_id == party.id, Relationship.target_party_id == party.id)
+    )
+    if as_of is not None:
+        query = query.where(Relationship.valid_on(as_of))
+    if kind:
+        query = query.where(Relationship.kind == kind)
+    rows = session.scalars(query.order_by(Relationship.id)).all()
+    return [r for r in rows if _both_ends_visible(session, actor, r)]
+
+
+def _both_ends_visible(session: Session, actor: Actor, rel: Relationship) -> bool:
+    clause = party_filter(actor)
+    ends = [p for p in (rel.source_party_id, rel.target_party_id) if p is not None]
+    if clause is not None:
+        seen = session.scalars(sa.select(Party.id).where(Party.id.in_(ends), clause)).all()
+        if len(set(seen)) != len(set(ends)):
+            return False
+    if rel.target_market_id is not None and not can_view_market(actor, rel.target_market_id):
+        return False
+    if rel.target_group_id is not None:
+        group = session.get(JointGuaranteeGroup, rel.target_group_id)
+        return group is not None and can_view_market(actor, group.market_id)
+    return True

@@ -1,4 +1,4 @@
-"""Relationships (typed, dated edges of the network): create, read, list, end or delete.
+"""Recording relationships (typed, dated edges of the network): create, end or delete.
 
 Writing is for relationship managers, risk officers and administrators; both ends must
 be visible to the actor (a relationship across two books is entered by a risk officer).
@@ -7,11 +7,13 @@ related to itself (a self-guarantee); a guarantee without a positive amount; a
 shareholding outside (0, 100%] or taking the firm's recorded shareholders above 100%;
 an end date before the start. Deleting removes a mistaken entry (the audit log keeps
 it whole); ending (``ended_on``) keeps history, as reproducible decisions need.
+Reading them is ``network.queries``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -21,14 +23,14 @@ from sqlalchemy.orm import Session
 from scf.platform.auth.access import (
     Actor,
     can_view_market,
-    party_filter,
+    find_party_by_reference,
     require_role,
-    visible_party,
 )
-from scf.platform.errors import Conflict, NotFound, ValidationFailed
+from scf.platform.errors import Conflict, ValidationFailed
 from scf.platform.models import JointGuaranteeGroup, Loan, Market, Party, Relationship
 from scf.platform.models.enums import PartyKind, RelationshipKind, Role
 from scf.platform.services.audit import record
+from scf.platform.services.network.queries import get_relationship, relationship_dict
 from scf.platform.services.unit_of_work import use_case
 
 WRITERS = (Role.RELATIONSHIP_MANAGER, Role.RISK_OFFICER, Role.ADMIN)
@@ -38,42 +40,29 @@ PERSON_SOURCES = {RelationshipKind.LEGAL_REPRESENTATIVE_OF, RelationshipKind.SPO
 ONE = Decimal("1")
 
 
-def _party(session: Session, actor: Actor, reference: str | None) -> Party | None:
-    if not reference:
-        return None
-    query = sa.select(Party).where(
-        sa.or_(Party.uscc == reference, Party.customer_number == reference)
-    )
-    clause = party_filter(actor)
-    if clause is not None:
-        query = query.where(clause)
-    return session.scalars(query.order_by(Party.id)).first()
+@dataclass
+class _Problems:
+    """Every field's problems, gathered so that one answer names them all."""
+
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, []).append(message)
+
+    def raise_any(self) -> None:
+        if self.errors:
+            name, messages = next(iter(self.errors.items()))
+            raise ValidationFailed(f"{name}: {messages[0]}", errors=self.errors)
 
 
-def relationship_dict(session: Session, rel: Relationship) -> dict[str, Any]:
-    def ref(party_id: int | None) -> str | None:
-        if party_id is None:
-            return None
-        party = session.get(Party, party_id)
-        return None if party is None else (party.uscc or party.customer_number)
+@dataclass(frozen=True)
+class _Ends:
+    """What the edge joins: a source party and one of a party, a market or a group."""
 
-    market = session.get(Market, rel.target_market_id) if rel.target_market_id else None
-    group = session.get(JointGuaranteeGroup, rel.target_group_id) if rel.target_group_id else None
-    loan = session.get(Loan, rel.loan_id) if rel.loan_id else None
-    return {
-        "id": rel.id,
-        "kind": rel.kind.value,
-        "source": ref(rel.source_party_id),
-        "target": ref(rel.target_party_id),
-        "target_market": market.code if market else None,
-        "target_group": group.code if group else None,
-        "amount": rel.amount,
-        "percentage": rel.percentage,
-        "valid_from": rel.valid_from,
-        "valid_to": rel.valid_to,
-        "loan": loan.code if loan else None,
-        "note": rel.note,
-    }
+    source: Party | None
+    target: Party | None = None
+    market: Market | None = None
+    group: JointGuaranteeGroup | None = None
 
 
 @use_case
@@ -94,98 +83,22 @@ def create_relationship(
     note: str | None = None,
 ) -> Relationship:
     require_role(actor, *WRITERS)
-    errors: dict[str, list[str]] = {}
-
-    def fail(field: str, message: str) -> None:
-        errors.setdefault(field, []).append(message)
-
-    try:
-        edge_kind = RelationshipKind(kind)
-    except ValueError:
-        known = ", ".join(k.value for k in RelationshipKind)
-        raise ValidationFailed(
-            f"kind (关系类型): 未知 “{kind}” (unknown); one of {known}", errors={"kind": [kind]}
-        ) from None
-    source_party = _party(session, actor, source)
-    if source_party is None:
-        fail("source", f"未知主体 (unknown party): {source}")
-    elif edge_kind in PERSON_SOURCES and source_party.kind is not PartyKind.PERSON:
-        fail("source", "须为自然人 (must be a natural person)")
-    target_party = market = group = None
-    if edge_kind in MARKET_TARGETS or (edge_kind is RelationshipKind.SUPERVISES and target_market):
-        market = session.scalar(sa.select(Market).where(Market.code == (target_market or "")))
-        if market is None or not can_view_market(actor, market.id):
-            fail("target_market", f"未知市场 (unknown market): {target_market}")
-    elif edge_kind in GROUP_TARGETS:
-        group = session.scalar(
-            sa.select(JointGuaranteeGroup).where(JointGuaranteeGroup.code == (target_group or ""))
-        )
-        if group is None or not can_view_market(actor, group.market_id):
-            fail("target_group", f"未知联保体 (unknown group): {target_group}")
-    else:
-        target_party = _party(session, actor, target)
-        if target_party is None:
-            fail("target", f"未知主体 (unknown party): {target}")
-        elif source_party is not None and target_party.id == source_party.id:
-            word = "自我担保" if edge_kind is RelationshipKind.GUARANTEES else "自身关联"
-            fail("target", f"不能指向自身 ({word}: a party cannot be related to itself)")
-    if amount is not None and amount <= 0:
-        fail("amount", "金额必须大于0 (must be positive)")
-    if edge_kind is RelationshipKind.GUARANTEES and amount is None:
-        fail("amount", "担保须有金额 (a guarantee needs its amount)")
-    if edge_kind is RelationshipKind.HOLDS_SHARES:
-        if percentage is None:
-            fail("percentage", "持股须有比例 (a shareholding needs its percentage, 0..1)")
-        elif not Decimal("0") < percentage <= ONE:
-            fail("percentage", f"持股比例须在0与1之间 (must be in (0, 1], got {percentage})")
-        elif target_party is not None:
-            held = _shares_held(session, target_party.id, valid_from or dt.date.today())
-            if held + percentage > ONE:
-                fail(
-                    "percentage",
-                    f"股东持股合计将达{held + percentage}，超过100% (shareholdings would exceed 100%)",
-                )
-    elif percentage is not None:
-        fail("percentage", "仅持股关系有比例 (only holds_shares has a percentage)")
+    edge_kind = _edge_kind(kind)
+    problems = _Problems()
+    ends = _ends(session, actor, edge_kind, source, target, target_market, target_group, problems)
+    _check_figures(session, edge_kind, ends, amount, percentage, valid_from, problems)
     if valid_from and valid_to and valid_to < valid_from:
-        fail("valid_to", f"结束日早于开始日 (before valid_from {valid_from})")
-    loan_row = None
-    if loan:
-        loan_row = session.scalar(sa.select(Loan).where(Loan.code == loan))
-        if loan_row is None:
-            fail("loan", f"未知贷款 (unknown loan): {loan}")
-        elif target_party is not None and loan_row.party_id != target_party.id:
-            fail("loan", "贷款不属于被担保人 (the loan is not the target's)")
-    if errors:
-        first = next(iter(errors.items()))
-        raise ValidationFailed(f"{first[0]}: {first[1][0]}", errors=errors)
-    assert source_party is not None
-    duplicate = session.scalar(
-        sa.select(Relationship.id).where(
-            Relationship.kind == edge_kind,
-            Relationship.source_party_id == source_party.id,
-            Relationship.target_party_id.is_(None)
-            if target_party is None
-            else Relationship.target_party_id == target_party.id,
-            Relationship.target_market_id.is_(None)
-            if market is None
-            else Relationship.target_market_id == market.id,
-            Relationship.target_group_id.is_(None)
-            if group is None
-            else Relationship.target_group_id == group.id,
-            Relationship.valid_from.is_(None)
-            if valid_from is None
-            else Relationship.valid_from == valid_from,
-        )
-    )
-    if duplicate is not None:
-        raise Conflict(f"关系已存在 (relationship already recorded): #{duplicate}")
+        problems.add("valid_to", f"结束日早于开始日 (before valid_from {valid_from})")
+    loan_row = _guaranteed_loan(session, loan, ends.target, problems)
+    problems.raise_any()
+    assert ends.source is not None
+    _refuse_duplicate(session, edge_kind, ends, valid_from)
     rel = Relationship(
         kind=edge_kind,
-        source_party_id=source_party.id,
-        target_party_id=target_party.id if target_party else None,
-        target_market_id=market.id if market else None,
-        target_group_id=group.id if group else None,
+        source_party_id=ends.source.id,
+        target_party_id=ends.target.id if ends.target else None,
+        target_market_id=ends.market.id if ends.market else None,
+        target_group_id=ends.group.id if ends.group else None,
         amount=amount,
         percentage=percentage,
         valid_from=valid_from,
@@ -206,6 +119,86 @@ def create_relationship(
     return rel
 
 
+def _edge_kind(kind: str) -> RelationshipKind:
+    try:
+        return RelationshipKind(kind)
+    except ValueError:
+        known = ", ".join(k.value for k in RelationshipKind)
+        raise ValidationFailed(
+            f"kind (关系类型): 未知 “{kind}” (unknown); one of {known}", errors={"kind": [kind]}
+        ) from None
+
+
+def _ends(
+    session: Session,
+    actor: Actor,
+    kind: RelationshipKind,
+    source: str,
+    target: str | None,
+    target_market: str | None,
+    target_group: str | None,
+    problems: _Problems,
+) -> _Ends:
+    """Both ends, each visible to the actor: the target is a market, a group or a party
+    according to the kind (a warehouse supervisor supervises a market or a party)."""
+    source_party = find_party_by_reference(session, actor, source) if source else None
+    if source_party is None:
+        problems.add("source", f"未知主体 (unknown party): {source}")
+    elif kind in PERSON_SOURCES and source_party.kind is not PartyKind.PERSON:
+        problems.add("source", "须为自然人 (must be a natural person)")
+    if kind in MARKET_TARGETS or (kind is RelationshipKind.SUPERVISES and target_market):
+        market = session.scalar(sa.select(Market).where(Market.code == (target_market or "")))
+        if market is None or not can_view_market(actor, market.id):
+            problems.add("target_market", f"未知市场 (unknown market): {target_market}")
+        return _Ends(source_party, market=market)
+    if kind in GROUP_TARGETS:
+        group = session.scalar(
+            sa.select(JointGuaranteeGroup).where(JointGuaranteeGroup.code == (target_group or ""))
+        )
+        if group is None or not can_view_market(actor, group.market_id):
+            problems.add("target_group", f"未知联保体 (unknown group): {target_group}")
+        return _Ends(source_party, group=group)
+    target_party = find_party_by_reference(session, actor, target) if target else None
+    if target_party is None:
+        problems.add("target", f"未知主体 (unknown party): {target}")
+    elif source_party is not None and target_party.id == source_party.id:
+        word = "自我担保" if kind is RelationshipKind.GUARANTEES else "自身关联"
+        problems.add("target", f"不能指向自身 ({word}: a party cannot be related to itself)")
+    return _Ends(source_party, target=target_party)
+
+
+def _check_figures(
+    session: Session,
+    kind: RelationshipKind,
+    ends: _Ends,
+    amount: Decimal | None,
+    percentage: Decimal | None,
+    valid_from: dt.date | None,
+    problems: _Problems,
+) -> None:
+    """A guarantee states a positive amount; a shareholding a percentage in (0, 1] that
+    keeps the firm's recorded shareholders within 100%; no other kind has one."""
+    if amount is not None and amount <= 0:
+        problems.add("amount", "金额必须大于0 (must be positive)")
+    if kind is RelationshipKind.GUARANTEES and amount is None:
+        problems.add("amount", "担保须有金额 (a guarantee needs its amount)")
+    if kind is not RelationshipKind.HOLDS_SHARES:
+        if percentage is not None:
+            problems.add("percentage", "仅持股关系有比例 (only holds_shares has a percentage)")
+        return
+    if percentage is None:
+        problems.add("percentage", "持股须有比例 (a shareholding needs its percentage, 0..1)")
+    elif not Decimal("0") < percentage <= ONE:
+        problems.add("percentage", f"持股比例须在0与1之间 (must be in (0, 1], got {percentage})")
+    elif ends.target is not None:
+        held = _shares_held(session, ends.target.id, valid_from or dt.date.today())
+        if held + percentage > ONE:
+            problems.add(
+                "percentage",
+                f"股东持股合计将达{held + percentage}，超过100% (shareholdings would exceed 100%)",
+            )
+
+
 def _shares_held(session: Session, firm_id: int, on: dt.date) -> Decimal:
     total = session.scalar(
         sa.select(sa.func.sum(Relationship.percentage)).where(
@@ -217,48 +210,42 @@ def _shares_held(session: Session, firm_id: int, on: dt.date) -> Decimal:
     return total or Decimal("0")
 
 
-def get_relationship(session: Session, actor: Actor, relationship_id: int) -> Relationship:
-    """A relationship whose both ends the actor may see; otherwise *not found*."""
-    rel = session.get(Relationship, relationship_id)
-    if rel is None or not _visible(session, actor, rel):
-        raise NotFound(f"未找到关系 (relationship not found): {relationship_id}")
-    return rel
+def _guaranteed_loan(
+    session: Session, code: str | None, target: Party | None, problems: _Problems
+) -> Loan | None:
+    """The loan a guarantee stands behind, which must be the guaranteed party's."""
+    if not code:
+        return None
+    loan = session.scalar(sa.select(Loan).where(Loan.code == code))
+    if loan is None:
+        problems.add("loan", f"未知贷款 (unknown loan): {code}")
+    elif target is not None and loan.party_id != target.id:
+        problems.add("loan", "贷款不属于被担保人 (the loan is not the target's)")
+    return loan
 
 
-def _visible(session: Session, actor: Actor, rel: Relationship) -> bool:
-    clause = party_filter(actor)
-    ends = [p for p in (rel.source_party_id, rel.target_party_id) if p is not None]
-    if clause is not None:
-        seen = session.scalars(sa.select(Party.id).where(Party.id.in_(ends), clause)).all()
-        if len(set(seen)) != len(set(ends)):
-            return False
-    if rel.target_market_id is not None and not can_view_market(actor, rel.target_market_id):
-        return False
-    if rel.target_group_id is not None:
-        group = session.get(JointGuaranteeGroup, rel.target_group_id)
-        return group is not None and can_view_market(actor, group.market_id)
-    return True
-
-
-def list_relationships(
-    session: Session,
-    actor: Actor,
-    party_uscc: str,
-    *,
-    as_of: dt.date | None = None,
-    kind: str | None = None,
-) -> list[Relationship]:
-    """A visible party's relationships (both directions) whose other end is visible too."""
-    party = visible_party(session, actor, party_uscc)
-    query = sa.select(Relationship).where(
-        sa.or_(Relationship.source_party_id == party.id, Relationship.target_party_id == party.id)
+def _refuse_duplicate(
+    session: Session, kind: RelationshipKind, ends: _Ends, valid_from: dt.date | None
+) -> None:
+    """The same edge (kind, both ends, start date) is recorded once."""
+    assert ends.source is not None
+    duplicate = session.scalar(
+        sa.select(Relationship.id).where(
+            Relationship.kind == kind,
+            Relationship.source_party_id == ends.source.id,
+            _same(Relationship.target_party_id, ends.target.id if ends.target else None),
+            _same(Relationship.target_market_id, ends.market.id if ends.market else None),
+            _same(Relationship.target_group_id, ends.group.id if ends.group else None),
+            _same(Relationship.valid_from, valid_from),
+        )
     )
-    if as_of is not None:
-        query = query.where(Relationship.valid_on(as_of))
-    if kind:
-        query = query.where(Relationship.kind == kind)
-    rows = session.scalars(query.order_by(Relationship.id)).all()
-    return [r for r in rows if _visible(session, actor, r)]
+    if duplicate is not None:
+        raise Conflict(f"关系已存在 (relationship already recorded): #{duplicate}")
+
+
+def _same(column: Any, value: object) -> sa.ColumnElement[bool]:
+    """``column`` equal to ``value``, where no value matches only NULL."""
+    return column.is_(None) if value is None else column == value
 
 
 @use_case

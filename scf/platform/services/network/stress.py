@@ -14,14 +14,14 @@ and names the parties and loans.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from scf.graph.contagion import Scenario, StressResult, run_stress
+from scf.graph.contagion import GoodsBreach, LoanLoss, Round, Scenario, StressResult, run_stress
 from scf.graph.network import Network
 from scf.platform.auth.access import Actor, require_role, visible_party_ids
 from scf.platform.errors import Forbidden, ValidationFailed
@@ -106,6 +106,9 @@ class _Masks:
     def shown(self, party_id: int) -> bool:
         return self.visible is None or party_id in self.visible
 
+    def all_shown(self, party_ids: Iterable[int]) -> bool:
+        return all(self.shown(p) for p in party_ids)
+
     def who(self, party_id: int) -> dict[str, Any]:
         if not self.shown(party_id):
             alias = self.alias.setdefault(party_id, f"x{len(self.alias) + 1}")
@@ -117,8 +120,12 @@ class _Masks:
         loan = self.network.loans[loan_id]
         return loan.code if self.shown(loan.borrower) else None
 
+    def on_loan(self, loan_id: int, borrower: int) -> dict[str, Any]:
+        """The loan's code and its borrower's name (or alias)."""
+        return {"loan": self.loan(loan_id), "borrower": self.who(borrower)["name"]}
+
     def figure(self, value: Any, *party_ids: int) -> Any:
-        return value if all(self.shown(p) for p in party_ids) else None
+        return value if self.all_shown(party_ids) else None
 
 
 def stress_dict(
@@ -129,95 +136,98 @@ def stress_dict(
 ) -> dict[str, Any]:
     """The result as plain data; ``visible``: the party ids the reader may see (None: all)."""
     masks = _Masks(network, visible)
-    who, loan, figure = masks.who, masks.loan, masks.figure
-
-    def borrower(loan_id: int) -> int:
-        return network.loans[loan_id].borrower
-
-    def round_complete(r: Any) -> bool:
-        involved = [p.party for p in r.parties] + [x.borrower for x in r.loans]
-        involved += [c.guarantor for c in r.calls] + [borrower(c.loan_id) for c in r.calls]
-        return all(masks.shown(p) for p in involved)
-
     involved = set(result.defaulted_parties) | {x.borrower for x in result.losses}
     involved |= {c.guarantor for r in result.rounds for c in r.calls}
-    complete = all(masks.shown(p) for p in involved)
+    complete = masks.all_shown(involved)
     return {
         "complete": complete,
         "as_of": as_of,
         "policy_version": result.policy_version,
         "recovery_rate": result.recovery_rate,
         "scenario": {
-            "defaults": [who(p)["uscc"] or who(p)["name"] for p in result.scenario.defaults],
+            "defaults": [
+                masks.who(p)["uscc"] or masks.who(p)["name"] for p in result.scenario.defaults
+            ],
             "shocks": {c: change for c, change in result.scenario.price_shocks},
         },
-        "rounds": [
-            {
-                "round": r.number,
-                "complete": round_complete(r),
-                "parties": [
-                    {
-                        **who(p.party),
-                        "reason": p.reason,
-                        "called": figure(p.called, p.party),
-                        "capacity": figure(p.capacity, p.party),
-                        "explanation": figure(p.explanation, p.party),
-                    }
-                    for p in r.parties
-                ],
-                "loans": [
-                    {
-                        "loan": loan(x.loan_id),
-                        "borrower": who(x.borrower)["name"],
-                        "borrower_node": who(x.borrower)["node"],
-                        "exposure": figure(x.exposure, x.borrower),
-                        "reason": x.reason,
-                        "explanation": figure(x.explanation, x.borrower),
-                    }
-                    for x in r.loans
-                ],
-                "calls": [
-                    {
-                        "guarantor": who(c.guarantor)["name"],
-                        "guarantor_node": who(c.guarantor)["node"],
-                        "loan": loan(c.loan_id),
-                        "amount": figure(c.amount, c.guarantor, borrower(c.loan_id)),
-                        "via": c.via,
-                    }
-                    for c in r.calls
-                ],
-                "exposure_at_default": r.exposure_at_default if round_complete(r) else None,
-                "called_amount": r.called_amount if round_complete(r) else None,
-            }
-            for r in result.rounds
-        ],
-        "goods_breaches": [
-            {
-                "loan": loan(b.loan_id),
-                "borrower": who(b.borrower)["name"],
-                "status": b.status,
-                "market_value": figure(b.market_value, b.borrower),
-                "lending_value": figure(b.lending_value, b.borrower),
-                "exposure": figure(b.exposure, b.borrower),
-            }
-            for b in result.goods_breaches
-        ],
-        "losses": [
-            {
-                "loan": loan(x.loan_id),
-                "borrower": who(x.borrower)["name"],
-                "exposure": figure(x.exposure, x.borrower),
-                "collateral_cover": figure(x.collateral_cover, x.borrower),
-                "guarantee_cover": figure(x.guarantee_cover, x.borrower),
-                "uncovered": figure(x.uncovered, x.borrower),
-                "loss": figure(x.loss, x.borrower),
-            }
-            for x in result.losses
-        ],
+        "rounds": [_round(masks, r) for r in result.rounds],
+        "goods_breaches": [_goods_breach(masks, b) for b in result.goods_breaches],
+        "losses": [_loss(masks, x) for x in result.losses],
         "affected_parties": len(result.defaulted_parties),
         "affected_loans": len(result.losses),
         "exposure_at_default": result.exposure_at_default if complete else None,
         "collateral_cover": result.collateral_cover if complete else None,
         "guarantee_cover": result.guarantee_cover if complete else None,
         "total_loss": result.total_loss if complete else None,
+    }
+
+
+def _round(masks: _Masks, r: Round) -> dict[str, Any]:
+    """One round: who defaulted and why, their loans, the guarantees called; the round's
+    totals only when every party in it may be seen."""
+    who, figure = masks.who, masks.figure
+
+    def borrower(loan_id: int) -> int:
+        return masks.network.loans[loan_id].borrower
+
+    involved = [p.party for p in r.parties] + [x.borrower for x in r.loans]
+    involved += [c.guarantor for c in r.calls] + [borrower(c.loan_id) for c in r.calls]
+    complete = masks.all_shown(involved)
+    return {
+        "round": r.number,
+        "complete": complete,
+        "parties": [
+            {
+                **who(p.party),
+                "reason": p.reason,
+                "called": figure(p.called, p.party),
+                "capacity": figure(p.capacity, p.party),
+                "explanation": figure(p.explanation, p.party),
+            }
+            for p in r.parties
+        ],
+        "loans": [
+            {
+                **masks.on_loan(x.loan_id, x.borrower),
+                "borrower_node": who(x.borrower)["node"],
+                "exposure": figure(x.exposure, x.borrower),
+                "reason": x.reason,
+                "explanation": figure(x.explanation, x.borrower),
+            }
+            for x in r.loans
+        ],
+        "calls": [
+            {
+                "guarantor": who(c.guarantor)["name"],
+                "guarantor_node": who(c.guarantor)["node"],
+                "loan": masks.loan(c.loan_id),
+                "amount": figure(c.amount, c.guarantor, borrower(c.loan_id)),
+                "via": c.via,
+            }
+            for c in r.calls
+        ],
+        "exposure_at_default": r.exposure_at_default if complete else None,
+        "called_amount": r.called_amount if complete else None,
+    }
+
+
+def _goods_breach(masks: _Masks, b: GoodsBreach) -> dict[str, Any]:
+    return {
+        **masks.on_loan(b.loan_id, b.borrower),
+        "status": b.status,
+        "market_value": masks.figure(b.market_value, b.borrower),
+        "lending_value": masks.figure(b.lending_value, b.borrower),
+        "exposure": masks.figure(b.exposure, b.borrower),
+    }
+
+
+def _loss(masks: _Masks, x: LoanLoss) -> dict[str, Any]:
+    figure = masks.figure
+    return {
+        **masks.on_loan(x.loan_id, x.borrower),
+        "exposure": figure(x.exposure, x.borrower),
+        "collateral_cover": figure(x.collateral_cover, x.borrower),
+        "guarantee_cover": figure(x.guarantee_cover, x.borrower),
+        "uncovered": figure(x.uncovered, x.borrower),
+        "loss": figure(x.loss, x.borrower),
     }

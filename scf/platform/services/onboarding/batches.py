@@ -5,8 +5,11 @@ read the file, validate every row, check each against the database, then — unl
 row has an error and ``accept_valid`` was not asked for — upsert the firms, assess
 each one with the credit engine (``assess_loaded_parties``, never a rule of its own)
 and record the batch with its report. All in one unit of work, so a crash or a database
-error leaves nothing half-loaded. A dry run
-does the same inside a savepoint that is rolled back: only the batch record stays.
+error leaves nothing half-loaded. A dry run does the same inside a savepoint that is
+rolled back: only the batch record stays.
+
+The file's anchor is resolved in ``anchor``, its rows written in ``upsert``; what pages,
+the API and the command line read about batches is in ``queries``.
 """
 
 from __future__ import annotations
@@ -17,29 +20,21 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-import sqlalchemy as sa
 from marshmallow import ValidationError
 from sqlalchemy.orm import Session
 
 from scf.credit.policy import load_policy
 from scf.credit.uscc import is_valid, normalize
-from scf.platform.auth.access import (
-    Actor,
-    batch_filter,
-    market_filter,
-    may_onboard_for_core,
-    may_onboard_for_market,
-    party_filter,
-)
-from scf.platform.errors import NotFound, ValidationFailed
-from scf.platform.models import Market, OnboardingBatch, Party, Programme, Relationship
-from scf.platform.models.enums import ProgrammeKind, RelationshipKind, Role
+from scf.platform.auth.access import Actor
+from scf.platform.errors import ValidationFailed
+from scf.platform.models import OnboardingBatch, Party
 from scf.platform.models.types import utcnow
+from scf.platform.services.onboarding.anchor import Anchor, resolve_anchor
 from scf.platform.services.onboarding.columns import HeaderMap
-from scf.platform.services.onboarding.reading import ParsedFile, RawRow, read_file
+from scf.platform.services.onboarding.reading import FileLimits, ParsedFile, RawRow, read_file
 from scf.platform.services.onboarding.report import add_assessment, counts, report_line
 from scf.platform.services.onboarding.rows import RowSchema, cell_name, row_errors
-from scf.platform.services.onboarding.upsert import Anchor, existing_parties, refusals, upsert
+from scf.platform.services.onboarding.upsert import FileLoad, existing_parties, refusals, upsert
 from scf.platform.services.parties.assessment import assess_loaded_parties, check_as_of
 from scf.platform.services.unit_of_work import use_case
 
@@ -49,78 +44,6 @@ ASSESS_CHUNK = 500
 
 def _quiet(phase: str, done: int, total: int) -> None:
     return None
-
-
-def resolve_anchor(
-    session: Session,
-    actor: Actor,
-    as_of: dt.date,
-    *,
-    core: str | None = None,
-    market: str | int | None = None,
-) -> Anchor:
-    """The core enterprise (which needs a programme in force) or the market a file is for."""
-    if (core is None) == (market is None):
-        raise ValidationFailed(
-            "请指定核心企业或市场之一 (give either a core enterprise or a market, not both)",
-            errors={"target": ["core or market"]},
-        )
-    if core is not None:
-        party = session.scalar(sa.select(Party).where(Party.uscc == normalize(core)))
-        if party is None:
-            raise NotFound(f"未找到主体 (party not found): {core}")
-        may_onboard_for_core(session, actor, party)
-        programme = _programme(
-            session, as_of, ProgrammeKind.CORE, Programme.core_party_id == party.id
-        )
-        if programme is None:
-            raise ValidationFailed(
-                f"{party.name} 在 {as_of} 没有有效的核心企业融资方案 (no core-enterprise "
-                "programme in force: create the programme first)",
-                errors={"core": ["no programme in force"]},
-            )
-        return Anchor(core=party, market=None, programme=programme)
-    found = _market(session, market)
-    checked = may_onboard_for_market(session, actor, found.id)
-    administrator = session.scalar(
-        sa.select(Party)
-        .join(Relationship, Relationship.source_party_id == Party.id)
-        .where(
-            Relationship.kind == RelationshipKind.ADMINISTERS,
-            Relationship.target_market_id == checked.id,
-            Relationship.valid_on(as_of),
-        )
-        .limit(1)
-    )
-    programme = _programme(session, as_of, ProgrammeKind.MARKET, Programme.market_id == checked.id)
-    return Anchor(core=None, market=checked, programme=programme, administrator=administrator)
-
-
-def _market(session: Session, market: str | int | None) -> Market:
-    text = str(market).strip()
-    query = sa.select(Market).where(Market.code == text)
-    if text.isdigit():
-        query = sa.select(Market).where(sa.or_(Market.id == int(text), Market.code == text))
-    found = session.scalar(query.order_by(Market.id).limit(1))
-    if found is None:
-        raise NotFound(f"未找到市场 (market not found): {market}")
-    return found
-
-
-def _programme(
-    session: Session, as_of: dt.date, kind: ProgrammeKind, anchored: Any
-) -> Programme | None:
-    """The programme in force on ``as_of`` (the latest started, if several)."""
-    return session.scalar(
-        sa.select(Programme)
-        .where(
-            anchored,
-            Programme.kind == kind,
-            Programme.in_force(as_of),
-        )
-        .order_by(Programme.valid_from.desc(), Programme.id)
-        .limit(1)
-    )
 
 
 @use_case
@@ -135,8 +58,7 @@ def onboard(
     market: str | int | None = None,
     dry_run: bool = False,
     accept_valid: bool = False,
-    max_bytes: int,
-    max_rows: int,
+    limits: FileLimits,
     progress: Progress | None = None,
     today: dt.date | None = None,
 ) -> OnboardingBatch:
@@ -144,7 +66,59 @@ def onboard(
     tick = progress or _quiet
     check_as_of(as_of, today)
     anchor = resolve_anchor(session, actor, as_of, core=core, market=market)
-    parsed = read_file(filename, data, anchor.kind, max_bytes=max_bytes, max_rows=max_rows)  # type: ignore[arg-type]
+    parsed = read_file(filename, data, anchor.kind, limits)  # type: ignore[arg-type]
+    batch = _open_batch(
+        session,
+        actor,
+        anchor,
+        as_of,
+        filename,
+        data,
+        parsed.notes,
+        dry_run=dry_run,
+        accept_valid=accept_valid,
+    )
+    load = FileLoad(
+        session,
+        actor,
+        anchor,
+        as_of,
+        {"file": batch.filename, "sha256": batch.checksum, "batch_id": batch.id},
+    )
+    valid, lines, errors = _validate(parsed, anchor, as_of, tick)
+    existing = existing_parties(session, sorted({row["uscc"] for row in valid.values()}))
+    _refuse(load, valid, existing, errors, parsed.header)
+    whole_file = bool(errors) and not accept_valid
+    _mark_errors(lines, errors, whole_file=whole_file)
+    if whole_file:
+        batch.status = "rejected"
+    else:
+        batch.status = "partially_loaded" if errors else "loaded"
+        taken = [(n, row) for n, row in valid.items() if n not in errors]
+        savepoint = session.begin_nested() if dry_run else None
+        _load(load, taken, existing, lines, tick)
+        if savepoint is not None:
+            savepoint.rollback()
+    batch.report = [lines[number] for number in sorted(lines)]
+    batch.counts = counts(batch.report)
+    batch.finished_at = utcnow()
+    session.flush()
+    return batch
+
+
+def _open_batch(
+    session: Session,
+    actor: Actor,
+    anchor: Anchor,
+    as_of: dt.date,
+    filename: str,
+    data: bytes,
+    notes: list[str],
+    *,
+    dry_run: bool,
+    accept_valid: bool,
+) -> OnboardingBatch:
+    """The batch record, running: the file's name and checksum, who, for what, as of when."""
     batch = OnboardingBatch(
         filename=filename[:255],
         checksum=hashlib.sha256(data).hexdigest(),
@@ -157,44 +131,39 @@ def onboard(
         status="running",
         dry_run=dry_run,
         accept_valid=accept_valid,
-        notes=parsed.notes,
+        notes=notes,
         counts={},
         report=[],
     )
     session.add(batch)
     session.flush()
-    context = {"file": batch.filename, "sha256": batch.checksum, "batch_id": batch.id}
+    return batch
 
-    valid, lines, errors = _validate(parsed, anchor, as_of, tick)
-    existing = existing_parties(session, sorted({row["uscc"] for row in valid.values()}))
-    refused = refusals(session, actor, anchor, existing)
+
+def _refuse(
+    load: FileLoad,
+    valid: dict[int, dict[str, Any]],
+    existing: dict[str, Party],
+    errors: dict[int, list[str]],
+    header: HeaderMap,
+) -> None:
+    """Add the database's refusals (``upsert.refusals``) to the rows' errors."""
+    refused = refusals(load, existing)
     for number, row in valid.items():
         if row["uscc"] in refused:
-            errors[number].append(
-                f"{cell_name(number, 'uscc', parsed.header)}: {refused[row['uscc']]}"
-            )
+            errors[number].append(f"{cell_name(number, 'uscc', header)}: {refused[row['uscc']]}")
 
-    if errors and not accept_valid:
-        batch.status = "rejected"
-        for number, line in lines.items():
-            line["status"] = "rejected" if number in errors else "not_loaded"
-            line["errors"] = errors.get(number, [])
-    else:
-        batch.status = "partially_loaded" if errors else "loaded"
-        for number in errors:
-            lines[number]["status"] = "rejected"
-            lines[number]["errors"] = errors[number]
-        taken = [(n, row) for n, row in valid.items() if n not in errors]
-        savepoint = session.begin_nested() if dry_run else None
-        _load(session, actor, anchor, taken, existing, as_of, context, lines, tick)
-        if savepoint is not None:
-            savepoint.rollback()
-    report = [lines[number] for number in sorted(lines)]
-    batch.report = report
-    batch.counts = counts(report)
-    batch.finished_at = utcnow()
-    session.flush()
-    return batch
+
+def _mark_errors(
+    lines: dict[int, dict[str, Any]], errors: dict[int, list[str]], *, whole_file: bool
+) -> None:
+    """Rows with errors are rejected; when the whole file is refused, the others are not
+    loaded (otherwise they are loaded and their lines filled in later)."""
+    for number, line in lines.items():
+        if number in errors:
+            line["status"], line["errors"] = "rejected", errors[number]
+        elif whole_file:
+            line["status"], line["errors"] = "not_loaded", []
 
 
 def _validate(
@@ -224,20 +193,16 @@ def _validate(
 
 
 def _load(
-    session: Session,
-    actor: Actor,
-    anchor: Anchor,
+    load: FileLoad,
     taken: list[tuple[int, dict[str, Any]]],
     existing: dict[str, Party],
-    as_of: dt.date,
-    context: dict[str, Any],
     lines: dict[int, dict[str, Any]],
     tick: Progress,
 ) -> None:
     """Upsert the rows taken, then assess each firm; fill in their report lines."""
     total = len(taken)
     tick("load", 0, total)
-    written = upsert(session, actor, anchor, taken, existing, as_of, context)
+    written = upsert(load, taken, existing)
     tick("load", total, total)
     for number, outcome in written.items():
         lines[number]["status"] = outcome.status
@@ -246,7 +211,7 @@ def _load(
         chunk = taken[start : start + ASSESS_CHUNK]
         requests = [(written[n].party, row.get("requested_amount")) for n, row in chunk]
         snapshots = {written[n].party.id: written[n].snapshot for n, _ in chunk}
-        results = assess_loaded_parties(session, requests, as_of, snapshots=snapshots)
+        results = assess_loaded_parties(load.session, requests, load.as_of, snapshots=snapshots)
         for (number, _), result in zip(chunk, results, strict=True):
             if isinstance(result, ValidationFailed):
                 lines[number]["errors"].append(f"评估失败 (assessment failed): {result}")
@@ -278,52 +243,3 @@ def _duplicates(rows: list[RawRow], errors: dict[int, list[str]], header: Header
             errors[number].append(
                 f"{cell_name(number, 'uscc', header)}: 与{others}重复 (duplicate code in the file)"
             )
-
-
-def list_batches(
-    session: Session, actor: Actor, *, limit: int | None = None, offset: int = 0
-) -> tuple[int, list[OnboardingBatch]]:
-    """Batches the actor may read, newest first."""
-    query = sa.select(OnboardingBatch)
-    clause = batch_filter(actor)
-    if clause is not None:
-        query = query.where(clause)
-    total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
-    query = query.order_by(OnboardingBatch.id.desc()).offset(offset)
-    if limit is not None:
-        query = query.limit(limit)
-    return total, list(session.scalars(query))
-
-
-def onboarding_targets(session: Session, actor: Actor, as_of: dt.date) -> list[tuple[str, str]]:
-    """What ``actor`` may load a file for, as (value, label): the core enterprises they
-    see with a programme in force, and the markets they see (a market administrator:
-    their own)."""
-    in_force = Programme.in_force(as_of)
-    targets: list[tuple[str, str]] = []
-    if actor.role is not Role.MARKET_ADMINISTRATOR:
-        query = (
-            sa.select(Party, Programme)
-            .join(Programme, Programme.core_party_id == Party.id)
-            .where(Programme.kind == ProgrammeKind.CORE, in_force)
-            .order_by(Party.name)
-        )
-        clause = party_filter(actor)
-        if clause is not None:
-            query = query.where(clause)
-        for party, programme in session.execute(query):
-            targets.append((f"core:{party.uscc}", f"核心企业 {party.name} · {programme.name}"))
-    markets = sa.select(Market).order_by(Market.id)
-    clause = market_filter(actor)
-    if clause is not None:
-        markets = markets.where(clause)
-    programmes = {
-        p.market_id: p.name
-        for p in session.scalars(
-            sa.select(Programme).where(Programme.kind == ProgrammeKind.MARKET, in_force)
-        )
-    }
-    for market in session.scalars(markets):
-        suffix = f" · {programmes[market.id]}" if market.id in programmes else ""
-        targets.append((f"market:{market.id}", f"市场 {market.name}{suffix}"))
-    return targets

@@ -37,49 +37,34 @@ class Column:
         return f"{self.header}({self.key}){star}"
 
 
+# One row per column: key, Chinese header, who needs it, kind, note for the template.
+# fmt: off
 COLUMNS: tuple[Column, ...] = (
-    Column("uscc", "统一社会信用代码", "always", "code", "18位，校验码须正确 (check character)"),
-    Column("name", "企业名称", "always", "text", "登记名称 (registered name)"),
-    Column(
-        "party_type",
-        "主体类型",
-        "optional",
-        "choice",
-        "企业 enterprise / 个体工商户 individual_business；空=按代码判断，默认企业",
-    ),
-    Column(
-        "relation",
-        "与核心企业关系",
-        "core",
-        "choice",
-        "供应商 supplier / 经销商 dealer；商圈文件为 商户 merchant（可空）",
-    ),
-    Column("industry", "行业", "always", "choice", "行业代码或中文名 (e.g. manufacturing, 批发业)"),
-    Column("employees", "从业人员", "enterprise", "integer", "人数，≥0"),
-    Column("revenue_12m", "近12个月营业收入", "always", "money", "元 (yuan)"),
-    Column("revenue_prior_year", "上年营业收入", "optional", "money", "元，可空"),
-    Column("total_assets", "资产总额", "always", "money", "元"),
-    Column("total_liabilities", "负债总额", "always", "money", "元"),
-    Column("existing_exposure", "已有风险敞口", "optional", "money", "元，空=0 (default 0)"),
-    Column("net_profit_last_year", "上年净利润", "enterprise", "money", "元，可为负"),
-    Column("net_profit_prior_year", "前年净利润", "enterprise", "money", "元，可为负"),
-    Column("established_on", "成立日期", "always", "date", "YYYY-MM-DD"),
-    Column("cooperation_since", "合作起始日期", "always", "date", "与核心企业/市场合作起始日"),
-    Column("rating", "内部评级", "optional", "text", "如 BBB、A+，可空"),
-    Column("bad_credit_3y", "近三年不良信用", "enterprise", "yes_no", "是/否"),
-    Column(
-        "controller_bad_credit_1y",
-        "实控人近一年不良信用",
-        "always",
-        "yes_no",
-        "是/否；个体工商户填经营者及配偶",
-    ),
-    Column("requested_amount", "申请额度", "optional", "money", "元，可空"),
-    Column("operator_birth_date", "经营者出生日期", "individual_business", "date", "个体工商户"),
-    Column("household_net_assets", "家庭净资产", "individual_business", "money", "个体工商户，元"),
-    Column("years_in_trade", "从业年限", "individual_business", "integer", "个体工商户，年"),
-    Column("years_at_premises", "经营场所年限", "individual_business", "integer", "个体工商户，年"),
+    Column("uscc",                     "统一社会信用代码",     "always",              "code",    "18位，校验码须正确 (check character)"),
+    Column("name",                     "企业名称",             "always",              "text",    "登记名称 (registered name)"),
+    Column("party_type",               "主体类型",             "optional",            "choice",  "企业 enterprise / 个体工商户 individual_business；空=按代码判断，默认企业"),
+    Column("relation",                 "与核心企业关系",       "core",                "choice",  "供应商 supplier / 经销商 dealer；商圈文件为 商户 merchant（可空）"),
+    Column("industry",                 "行业",                 "always",              "choice",  "行业代码或中文名 (e.g. manufacturing, 批发业)"),
+    Column("employees",                "从业人员",             "enterprise",          "integer", "人数，≥0"),
+    Column("revenue_12m",              "近12个月营业收入",     "always",              "money",   "元 (yuan)"),
+    Column("revenue_prior_year",       "上年营业收入",         "optional",            "money",   "元，可空"),
+    Column("total_assets",             "资产总额",             "always",              "money",   "元"),
+    Column("total_liabilities",        "负债总额",             "always",              "money",   "元"),
+    Column("existing_exposure",        "已有风险敞口",         "optional",            "money",   "元，空=0 (default 0)"),
+    Column("net_profit_last_year",     "上年净利润",           "enterprise",          "money",   "元，可为负"),
+    Column("net_profit_prior_year",    "前年净利润",           "enterprise",          "money",   "元，可为负"),
+    Column("established_on",           "成立日期",             "always",              "date",    "YYYY-MM-DD"),
+    Column("cooperation_since",        "合作起始日期",         "always",              "date",    "与核心企业/市场合作起始日"),
+    Column("rating",                   "内部评级",             "optional",            "text",    "如 BBB、A+，可空"),
+    Column("bad_credit_3y",            "近三年不良信用",       "enterprise",          "yes_no",  "是/否"),
+    Column("controller_bad_credit_1y", "实控人近一年不良信用", "always",              "yes_no",  "是/否；个体工商户填经营者及配偶"),
+    Column("requested_amount",         "申请额度",             "optional",            "money",   "元，可空"),
+    Column("operator_birth_date",      "经营者出生日期",       "individual_business", "date",    "个体工商户"),
+    Column("household_net_assets",     "家庭净资产",           "individual_business", "money",   "个体工商户，元"),
+    Column("years_in_trade",           "从业年限",             "individual_business", "integer", "个体工商户，年"),
+    Column("years_at_premises",        "经营场所年限",         "individual_business", "integer", "个体工商户，年"),
 )
+# fmt: on
 BY_KEY = {c.key: c for c in COLUMNS}
 _BY_HEADER = {c.header: c.key for c in COLUMNS} | {c.key: c.key for c in COLUMNS}
 _BRACKETED = re.compile(r"^(?P<header>.*?)\s*[(]\s*(?P<key>[a-z0-9_]+)\s*[)]$")

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
+from scf.platform.config import Settings
 from scf.platform.errors import ValidationFailed
 from scf.platform.services.onboarding.columns import (
     HeaderMap,
@@ -84,21 +85,44 @@ def file_type(filename: str) -> str:
     )
 
 
-def read_file(
-    filename: str, data: bytes, target: TargetKind, *, max_bytes: int, max_rows: int
-) -> ParsedFile:
+@dataclass(frozen=True)
+class FileLimits:
+    """How large a file may be: bytes (SCF_ONBOARDING_MAX_BYTES) and data rows
+    (SCF_ONBOARDING_MAX_ROWS). The web server refuses a larger body before reading it."""
+
+    max_bytes: int
+    max_rows: int
+
+    @classmethod
+    def of(cls, settings: Settings) -> FileLimits:
+        return cls(settings.onboarding_max_bytes, settings.onboarding_max_rows)
+
+
+TOO_LARGE = "文件过大 (file too large)"
+
+
+def size_limit(max_bytes: int) -> str:
+    """The limit as a refused file is told it, wherever the size was caught."""
+    return f"上限 {_mb(max_bytes)} MB (limit SCF_ONBOARDING_MAX_BYTES); 请拆分文件 (split the file)"
+
+
+def too_large(max_bytes: int, size: int | None = None) -> str:
+    """The refusal of a file over the limit; ``size`` is unknown when the web server
+    refused the body unread."""
+    read = "" if size is None else f"{_mb(size)} MB，"
+    return f"{TOO_LARGE}: {read}{size_limit(max_bytes)}"
+
+
+def read_file(filename: str, data: bytes, target: TargetKind, limits: FileLimits) -> ParsedFile:
     """Check the file's type and size, then read its header and data rows."""
     kind = file_type(filename)
     if not data:
         raise refuse("文件为空 (the file is empty)")
-    if len(data) > max_bytes:
-        raise refuse(
-            f"文件过大 (file too large): {_mb(len(data))} MB，上限 {_mb(max_bytes)} MB "
-            f"(limit SCF_ONBOARDING_MAX_BYTES); 请拆分文件 (split the file)"
-        )
+    if len(data) > limits.max_bytes:
+        raise refuse(too_large(limits.max_bytes, len(data)))
     if kind == "xlsx":
-        return _read_xlsx(data, target, max_rows)
-    return _read_csv(data, target, max_rows)
+        return _read_xlsx(data, target, limits.max_rows)
+    return _read_csv(data, target, limits.max_rows)
 
 
 def _mb(size: int) -> str:

@@ -24,10 +24,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from scf.platform.auth.access import Actor, visible_among
-from scf.platform.models import FinancialSnapshot, Market, Party, Programme, Relationship
+from scf.platform.models import FinancialSnapshot, Party, Relationship
 from scf.platform.models.enums import PartyKind, RelationshipKind, Role
 from scf.platform.models.types import utcnow
 from scf.platform.services import audit
+from scf.platform.services.onboarding.anchor import Anchor
 from scf.platform.services.parties.assessment import ASSESSABLE, chunked, latest_snapshots
 
 # Snapshot figures a file states, and those it never touches (kept from the last snapshot).
@@ -73,37 +74,48 @@ EDGE_KINDS = {
 
 
 @dataclass(frozen=True)
-class Anchor:
-    """What a file is loaded for: a core enterprise (with its programme) or a market."""
+class FileLoad:
+    """One file being loaded: by whom, for what, as of when, and the audit context every
+    change carries (file name, SHA-256, batch id)."""
 
-    core: Party | None
-    market: Market | None
-    programme: Programme | None
-    administrator: Party | None = None
-
-    @property
-    def kind(self) -> str:
-        return "core" if self.core is not None else "market"
-
-    def edge_target(self) -> dict[str, int | None]:
-        return {
-            "target_party_id": None if self.core is None else self.core.id,
-            "target_market_id": None if self.market is None else self.market.id,
-        }
+    session: Session
+    actor: Actor
+    anchor: Anchor
+    as_of: dt.date
+    context: dict[str, Any]
 
 
 @dataclass
 class Written:
-    """What loading one row did: its status and, per part, each field's (before, after)."""
+    """What loading one row did: whether it created the firm and, per part (party,
+    snapshot, relationship), each changed field's (before, after)."""
 
-    status: str  # created, updated, unchanged
+    created: bool
     party: Party
     diffs: dict[str, dict[str, tuple[Any, Any]]] = field(default_factory=dict)
     # The firm's latest snapshot on or before as_of once written (for the assessment).
     snapshot: FinancialSnapshot | None = None
 
+    @property
+    def status(self) -> str:
+        """created, updated (something differed) or unchanged."""
+        if self.created:
+            return "created"
+        return "updated" if self.diffs else "unchanged"
+
     def audit_values(self, side: int) -> dict[str, dict[str, Any]]:
         return {part: {k: v[side] for k, v in diff.items()} for part, diff in self.diffs.items()}
+
+    def change(self, number: int, context: dict[str, Any]) -> audit.Change:
+        """The audit entry for row ``number``."""
+        return audit.Change(
+            f"onboarding.{self.status}",
+            "party",
+            self.party.id,
+            before=None if self.created else self.audit_values(0),
+            after=self.audit_values(1),
+            context={**context, "row": number, "uscc": self.party.uscc},
+        )
 
 
 @dataclass
@@ -113,6 +125,14 @@ class Pending:
     snapshots: list[dict[str, Any]] = field(default_factory=list)
     edges: list[dict[str, Any]] = field(default_factory=list)
     moved_edges: list[dict[str, Any]] = field(default_factory=list)
+
+    def write(self, session: Session) -> None:
+        if self.snapshots:
+            session.execute(sa.insert(FinancialSnapshot), self.snapshots)
+        if self.edges:
+            session.execute(sa.insert(Relationship), self.edges)
+        if self.moved_edges:
+            session.execute(sa.update(Relationship), self.moved_edges)  # by primary key
 
 
 def existing_parties(session: Session, usccs: list[str]) -> dict[str, Party]:
@@ -124,17 +144,16 @@ def existing_parties(session: Session, usccs: list[str]) -> dict[str, Party]:
     return found
 
 
-def refusals(
-    session: Session, actor: Actor, anchor: Anchor, existing: dict[str, Party]
-) -> dict[str, str]:
+def refusals(load: FileLoad, existing: dict[str, Party]) -> dict[str, str]:
     """Rows the database refuses, by USCC: the anchor itself, a party that is not a firm,
     a firm the actor may not see (another branch's or market's customer)."""
     refused: dict[str, str] = {}
-    if anchor.core is not None and anchor.core.uscc in existing:
-        refused[anchor.core.uscc or ""] = (
+    core = load.anchor.core
+    if core is not None and core.uscc in existing:
+        refused[core.uscc or ""] = (
             "这是核心企业本身，不能作为其供应商或经销商导入 (this is the core enterprise itself)"
         )
-    visible = visible_among(session, actor, [p.id for p in existing.values()])
+    visible = visible_among(load.session, load.actor, [p.id for p in existing.values()])
     for uscc, party in existing.items():
         if uscc in refused:
             continue
@@ -152,13 +171,7 @@ def refusals(
 
 
 def upsert(
-    session: Session,
-    actor: Actor,
-    anchor: Anchor,
-    rows: list[tuple[int, dict[str, Any]]],
-    existing: dict[str, Party],
-    as_of: dt.date,
-    context: dict[str, Any],
+    load: FileLoad, rows: list[tuple[int, dict[str, Any]]], existing: dict[str, Party]
 ) -> dict[int, Written]:
     """Create or update each valid row's firm, snapshot and edge; audit every change.
 
@@ -166,11 +179,37 @@ def upsert(
     one parsed statement instead of parsing thousands of placeholders); the new
     parties are read back by code in bounded IN-queries.
     """
+    session = load.session
     known_ids = [p.id for p in existing.values()]
-    snapshots = latest_snapshots(session, known_ids, as_of)
-    edges = _current_edges(session, known_ids, anchor, as_of)
-    branch_id, manager_id = _owner(actor, anchor)
+    snapshots = latest_snapshots(session, known_ids, load.as_of)
+    edges = _current_edges(session, known_ids, load.anchor, load.as_of)
     now = utcnow()
+    created = _insert_new_parties(load, rows, existing, now)
+    results: dict[int, Written] = {}
+    pending = Pending()
+    changes: list[audit.Change] = []
+    for number, row in rows:
+        written = _party(row, existing, created)
+        party = written.party
+        _snapshot(snapshots.get(party.id), row, load, written, pending)
+        _edge(load.anchor, edges.get(party.id, []), row, written, pending, now)
+        results[number] = written
+        if written.diffs:
+            changes.append(written.change(number, load.context))
+    pending.write(session)
+    audit.record_many(session, load.actor, changes)
+    session.flush()  # the in-place corrections (changed names, same-day snapshots)
+    return results
+
+
+def _insert_new_parties(
+    load: FileLoad,
+    rows: list[tuple[int, dict[str, Any]]],
+    existing: dict[str, Party],
+    now: dt.datetime,
+) -> dict[str, Party]:
+    """Insert the firms the database does not know yet; read them back by code."""
+    branch_id, manager_id = _owner(load.actor, load.anchor)
     new_parties = [
         {
             "uscc": row["uscc"],
@@ -184,51 +223,22 @@ def upsert(
         if row["uscc"] not in existing
     ]
     if new_parties:
-        session.execute(sa.insert(Party), new_parties)
-    created = existing_parties(session, [p["uscc"] for p in new_parties])
+        load.session.execute(sa.insert(Party), new_parties)
+    return existing_parties(load.session, [p["uscc"] for p in new_parties])
 
-    results: dict[int, Written] = {}
-    pending = Pending()
-    changes: list[audit.Change] = []
-    for number, row in rows:
-        values = _party_values(row)
-        party = existing.get(row["uscc"])
-        if party is None:
-            party = created[row["uscc"]]
-            written = Written(
-                "created", party, {"party": {k: (None, v) for k, v in values.items()}}
-            )
-        else:
-            diff = _diff(party, values)
-            for name, (_, new) in diff.items():
-                setattr(party, name, new)
-            written = Written("unchanged", party, {"party": diff} if diff else {})
-        results[number] = written
-        _snapshot(party, snapshots.get(party.id), row, as_of, context, written, pending)
-        _edge(anchor, party, edges.get(party.id, []), row, written, pending, now)
-        if not written.diffs:
-            continue
-        if written.status == "unchanged":
-            written.status = "updated"
-        changes.append(
-            audit.Change(
-                f"onboarding.{written.status}",
-                "party",
-                party.id,
-                before=None if written.status == "created" else written.audit_values(0),
-                after=written.audit_values(1),
-                context={**context, "row": number, "uscc": party.uscc},
-            )
+
+def _party(row: dict[str, Any], existing: dict[str, Party], created: dict[str, Party]) -> Written:
+    """A created firm with all its values, or a known one corrected where the row differs."""
+    values = _party_values(row)
+    party = existing.get(row["uscc"])
+    if party is None:
+        return Written(
+            True, created[row["uscc"]], {"party": {k: (None, v) for k, v in values.items()}}
         )
-    if pending.snapshots:
-        session.execute(sa.insert(FinancialSnapshot), pending.snapshots)
-    if pending.edges:
-        session.execute(sa.insert(Relationship), pending.edges)
-    if pending.moved_edges:
-        session.execute(sa.update(Relationship), pending.moved_edges)  # by primary key
-    audit.record_many(session, actor, changes)
-    session.flush()  # the in-place corrections (changed names, same-day snapshots)
-    return results
+    diff = _diff(party, values)
+    for name, (_, new) in diff.items():
+        setattr(party, name, new)
+    return Written(False, party, {"party": diff} if diff else {})
 
 
 def _party_values(row: dict[str, Any]) -> dict[str, Any]:
@@ -255,15 +265,14 @@ def _owner(actor: Actor, anchor: Anchor) -> tuple[int | None, int | None]:
 
 
 def _snapshot(
-    party: Party,
     latest: FinancialSnapshot | None,
     row: dict[str, Any],
-    as_of: dt.date,
-    context: dict[str, Any],
+    load: FileLoad,
     written: Written,
     pending: Pending,
 ) -> None:
     """A new snapshot dated ``as_of`` when the figures differ from the latest one."""
+    as_of, context = load.as_of, load.context
     before = {
         name: (NEW_FIRM_DEFAULTS.get(name) if latest is None else getattr(latest, name))
         for name in FILE_FIGURES + KEPT_FIGURES
@@ -279,7 +288,7 @@ def _snapshot(
             setattr(latest, name, new)
     else:
         source = f"onboarding batch {context['batch_id']}: {context['file']}"[:200]
-        values = {"party_id": party.id, "as_of": as_of, "source": source, **merged}
+        values = {"party_id": written.party.id, "as_of": as_of, "source": source, **merged}
         pending.snapshots.append(values)
         written.snapshot = FinancialSnapshot(**values)  # transient: never added to the session
     written.diffs["snapshot"] = {"as_of": (None if latest is None else latest.as_of, as_of)} | diff
@@ -287,7 +296,6 @@ def _snapshot(
 
 def _edge(
     anchor: Anchor,
-    party: Party,
     current: list[sa.Row[Any]],
     row: dict[str, Any],
     written: Written,
@@ -302,7 +310,7 @@ def _edge(
         pending.edges.append(
             {
                 "kind": kind,
-                "source_party_id": party.id,
+                "source_party_id": written.party.id,
                 "valid_from": since,
                 "created_at": now,
                 "updated_at": now,

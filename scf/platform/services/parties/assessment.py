@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -182,23 +183,20 @@ def facts_of(
 ) -> FirmFacts:
     """The engine's facts from a party, its snapshot and its programme membership."""
     party_type = ASSESSABLE[party.kind]
+    registered: dict[str, Any] = {
+        "party_type": party_type,
+        "industry": party.industry,
+        "established_on": party.established_on,
+        "cooperation_since": cooperation_since,
+        "programme_credit": in_programme,
+    }
     if snapshot is None:
-        return FirmFacts(
-            party_type=party_type,
-            industry=party.industry,
-            established_on=party.established_on,
-            cooperation_since=cooperation_since,
-            programme_credit=in_programme,
-        )
+        return FirmFacts(**registered)
     individual = party_type == "individual_business"
     # One constructor call, not a ``replace`` of a partial one: batch onboarding builds
     # ten thousand of these.
     return FirmFacts(
-        party_type=party_type,
-        industry=party.industry,
-        established_on=party.established_on,
-        cooperation_since=cooperation_since,
-        programme_credit=in_programme,
+        **registered,
         employees=snapshot.employees,
         revenue_12m=snapshot.revenue_12m,
         revenue_prior_year=snapshot.revenue_prior_year,

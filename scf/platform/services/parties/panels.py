@@ -1,7 +1,7 @@
 """The party page's panels (and the network viewer's side panel): exposure, limits,
 collateral, the party's place in the network.
 
-- **Exposure** is ``network_views.exposure_report``: own, related-party group,
+- **Exposure** is ``network.queries.exposure_report``: own, related-party group,
   joint-guarantee groups, chain (core enterprise), market (administrator), with what
   the reader may not see anonymised there.
 - **Limits** are the party's facilities with limit, used and available
@@ -111,24 +111,8 @@ def party_panels(session: Session, actor: Actor, reference: str, as_of: dt.date)
     facilities = session.scalars(
         sa.select(Facility).where(Facility.party_id == party.id).order_by(Facility.id.desc())
     )
-    receivables = list(
-        session.scalars(
-            sa.select(Receivable)
-            .where(Receivable.creditor_party_id == party.id, Receivable.issued_on <= as_of)
-            .order_by(Receivable.due_on, Receivable.id)
-        )
-    )
-    receipts = list(
-        session.scalars(
-            sa.select(WarehouseReceipt)
-            .where(
-                WarehouseReceipt.owner_party_id == party.id,
-                WarehouseReceipt.issued_on <= as_of,
-                WarehouseReceipt.status.in_(LIVE_RECEIPTS),
-            )
-            .order_by(WarehouseReceipt.number)
-        )
-    )
+    receivables = _receivables_owed(session, party.id, as_of)
+    receipts = _receipts_owned(session, party.id, as_of)
     items = tuple(
         session.scalars(
             sa.select(CollateralItem)
@@ -141,20 +125,7 @@ def party_panels(session: Session, actor: Actor, reference: str, as_of: dt.date)
         {r.pledged_loan_id for r in receivables if r.pledged_loan_id}
         | {r.pledged_loan_id for r in receipts if r.pledged_loan_id},
     )
-    debtors = {r.debtor_party_id for r in receivables}
-    names = _debtor_names(session, actor, debtors)
-    receipt_lines = []
-    for receipt in receipts:
-        position = receipt_position(session, receipt, as_of)
-        receipt_lines.append(
-            ReceiptLine(
-                receipt,
-                position.quantity,
-                position.unit_price,
-                quantize_fen(position.quantity * position.unit_price),
-                loans.get(receipt.pledged_loan_id) if receipt.pledged_loan_id else None,
-            )
-        )
+    names = _debtor_names(session, actor, {r.debtor_party_id for r in receivables})
     network = network_as_of(session, as_of)
     node = party_node(party.id)
     return PartyPanels(
@@ -170,10 +141,50 @@ def party_panels(session: Session, actor: Actor, reference: str, as_of: dt.date)
             )
             for r in receivables
         ),
-        receipts=tuple(receipt_lines),
+        receipts=tuple(_receipt_line(session, r, as_of, loans) for r in receipts),
         items=items,
         in_circle=node in network.graph and in_circle(network, node),
         relationships=network.graph.degree(node) if node in network.graph else 0,
+    )
+
+
+def _receivables_owed(session: Session, party_id: int, as_of: dt.date) -> list[Receivable]:
+    """Receivables owed to the party, issued by the date (paid or not)."""
+    return list(
+        session.scalars(
+            sa.select(Receivable)
+            .where(Receivable.creditor_party_id == party_id, Receivable.issued_on <= as_of)
+            .order_by(Receivable.due_on, Receivable.id)
+        )
+    )
+
+
+def _receipts_owned(session: Session, party_id: int, as_of: dt.date) -> list[WarehouseReceipt]:
+    """Warehouse receipts the party owns, issued by the date and not yet released."""
+    return list(
+        session.scalars(
+            sa.select(WarehouseReceipt)
+            .where(
+                WarehouseReceipt.owner_party_id == party_id,
+                WarehouseReceipt.issued_on <= as_of,
+                WarehouseReceipt.status.in_(LIVE_RECEIPTS),
+            )
+            .order_by(WarehouseReceipt.number)
+        )
+    )
+
+
+def _receipt_line(
+    session: Session, receipt: WarehouseReceipt, as_of: dt.date, loans: dict[int, str]
+) -> ReceiptLine:
+    """The remaining quantity at the latest price on or before the date."""
+    position = receipt_position(session, receipt, as_of)
+    return ReceiptLine(
+        receipt,
+        position.quantity,
+        position.unit_price,
+        quantize_fen(position.quantity * position.unit_price),
+        loans.get(receipt.pledged_loan_id) if receipt.pledged_loan_id else None,
     )
 
 

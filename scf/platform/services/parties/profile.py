@@ -10,6 +10,7 @@ party the reader may not open.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -109,8 +110,28 @@ def relations_of(
         )
         .order_by(Relationship.kind, Relationship.id)
     ).all()
+    counterparty = _counterparties(session, actor, party.id, edges)
+    return tuple(
+        Relation(
+            kind=edge.kind.value,
+            outgoing=edge.source_party_id == party.id,
+            counterparty=counterparty(edge),
+            amount=edge.amount,
+            percentage=edge.percentage,
+            valid_from=edge.valid_from,
+            valid_to=edge.valid_to,
+        )
+        for edge in edges
+    )
+
+
+def _counterparties(
+    session: Session, actor: Actor, party_id: int, edges: Sequence[Relationship]
+) -> Callable[[Relationship], Counterparty]:
+    """The other end of each edge, loaded at once: a market, a group, or a party the
+    actor may see; a party or market they may not see is masked."""
     other_ids = {
-        e.target_party_id if e.source_party_id == party.id else e.source_party_id
+        e.target_party_id if e.source_party_id == party_id else e.source_party_id
         for e in edges
         if e.target_party_id is not None
     }
@@ -125,35 +146,19 @@ def relations_of(
             sa.select(JointGuaranteeGroup).where(JointGuaranteeGroup.id.in_(group_ids))
         )
     }
-    relations = []
-    for edge in edges:
-        outgoing = edge.source_party_id == party.id
+    hidden = Counterparty("hidden", None)
+
+    def counterparty(edge: Relationship) -> Counterparty:
         if edge.target_market_id is not None:
             market = markets[edge.target_market_id]
-            other = (
-                Counterparty("market", market.name, market_id=market.id)
-                if can_view_market(actor, market.id)
-                else Counterparty("hidden", None)
-            )
-        elif edge.target_group_id is not None:
-            other = Counterparty("group", groups[edge.target_group_id].name)
-        else:
-            other_id = edge.target_party_id if outgoing else edge.source_party_id
-            found = parties.get(other_id) if other_id is not None else None
-            other = (
-                Counterparty("party", found.name, found.uscc)
-                if found
-                else Counterparty("hidden", None)
-            )
-        relations.append(
-            Relation(
-                kind=edge.kind.value,
-                outgoing=outgoing,
-                counterparty=other,
-                amount=edge.amount,
-                percentage=edge.percentage,
-                valid_from=edge.valid_from,
-                valid_to=edge.valid_to,
-            )
-        )
-    return tuple(relations)
+            if not can_view_market(actor, market.id):
+                return hidden
+            return Counterparty("market", market.name, market_id=market.id)
+        if edge.target_group_id is not None:
+            return Counterparty("group", groups[edge.target_group_id].name)
+        outgoing = edge.source_party_id == party_id
+        other_id = edge.target_party_id if outgoing else edge.source_party_id
+        found = parties.get(other_id) if other_id is not None else None
+        return Counterparty("party", found.name, found.uscc) if found else hidden
+
+    return counterparty

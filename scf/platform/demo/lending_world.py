@@ -1,6 +1,12 @@
 """A small lending world built in one session: a core enterprise and its programme, a
 supplier and a dealer that pass admission, users for each role, receivables, receipts.
 
+It lives with the demo, not under ``tests/``, because two kinds of callers build it: the
+lending tests (their fixtures and hand-worked figures) and the benchmarks
+(``bench/lending.py``), which are scripts run against the installed package and must not
+reach into the test suite. Like the seed loader, it is data nobody would enter in
+production, and no product code imports it.
+
 Figures the tests work from (the supplier, manufacturing, snapshot 2026-09-30):
   revenue X = 10,000,000; assets 10,000,000, liabilities 4,000,000 → equity Y = 6,000,000
   R = min(X × 0.35, Y × 0.70) − Q = min(3,500,000, 4,200,000) − 0 = 3,500,000 [003 §八]
@@ -12,12 +18,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
 from scf.credit.uscc import make
 from scf.platform.auth.access import Actor
 from scf.platform.models import (
+    Base,
     Branch,
     CollateralItem,
     Commodity,
@@ -45,6 +53,7 @@ from scf.platform.models.enums import (
 from scf.platform.services.lending.facilities import Proposal, approve_facility, propose_facility
 
 D = Decimal
+R = TypeVar("R", bound=Base)
 AS_OF = dt.date(2026, 11, 2)  # a Monday
 START = dt.date(2026, 11, 1)
 END = dt.date(2027, 10, 31)
@@ -66,6 +75,12 @@ class World:
     def actor(self, name: str) -> Actor:
         return Actor.of(self.users[name])
 
+    def added(self, row: R) -> R:
+        """``row`` added and flushed (so that it has its id)."""
+        self.session.add(row)
+        self.session.flush()
+        return row
+
     # -- builders ---------------------------------------------------------------------
     def user(self, name: str, role: Role, level: str | None = None, **kw: object) -> User:
         user = User(
@@ -76,9 +91,7 @@ class World:
             approval_level=level,
             **kw,
         )
-        self.session.add(user)
-        self.session.flush()
-        self.users[name] = user
+        self.users[name] = self.added(user)
         return user
 
     def firm(
@@ -91,9 +104,7 @@ class World:
             name=key,
             **kw,
         )
-        self.session.add(party)
-        self.session.flush()
-        self.parties[key] = party
+        self.parties[key] = self.added(party)
         return party
 
     def snapshot(self, party: Party, **figures: object) -> FinancialSnapshot:
@@ -115,12 +126,10 @@ class World:
         snap = FinancialSnapshot(
             party_id=party.id, as_of=dt.date(2026, 9, 30), **{**base, **figures}
         )
-        self.session.add(snap)
-        self.session.flush()
-        return snap
+        return self.added(snap)
 
     def edge(self, kind: RelationshipKind, source: Party, target: Party, **kw: object) -> None:
-        self.session.add(
+        self.added(
             Relationship(
                 kind=kind,
                 source_party_id=source.id,
@@ -129,7 +138,6 @@ class World:
                 **kw,
             )
         )
-        self.session.flush()
 
     def receivable(
         self, code: str, amount: str, *, creditor: str = "supplier", **kw: object
@@ -149,9 +157,7 @@ class World:
             amount=D(amount),
             **{**base, **kw},
         )
-        self.session.add(row)
-        self.session.flush()
-        return row
+        return self.added(row)
 
     def receipt(self, number: str, quantity: str, *, owner: str = "dealer") -> WarehouseReceipt:
         row = WarehouseReceipt(
@@ -166,9 +172,7 @@ class World:
             issued_on=dt.date(2026, 10, 20),
             status=ReceiptStatus.ISSUED,
         )
-        self.session.add(row)
-        self.session.flush()
-        return row
+        return self.added(row)
 
     def collateral(
         self, code: str, kind: CollateralKind, value: str, owner: str, **kw: object
@@ -182,9 +186,7 @@ class World:
             valued_on=dt.date(2026, 10, 1),
             **kw,
         )
-        self.session.add(row)
-        self.session.flush()
-        return row
+        return self.added(row)
 
     # -- lending shortcuts ------------------------------------------------------------
     def proposal(self, **kw: object) -> Proposal:
@@ -215,14 +217,35 @@ def build_world(session: Session) -> World:
     other = Branch(name="唐山分行")
     session.add_all([branch, other])
     session.flush()
-    w.market = Market(
+    w.market = market = Market(
         code="MKT1",
         name="钢材市场",
         kind=MarketKind.PROFESSIONAL_MARKET,
         stage=MarketStage.MATURE,
     )
-    session.add(w.market)
+    session.add(market)
     session.flush()
+    _staff(w, branch, other, market)
+    core = _firms(w, branch)
+    w.programme = Programme(
+        code="PG-CORE",
+        kind=ProgrammeKind.CORE,
+        core_party_id=core.id,
+        name="核心企业1+N",
+        cap=D("10000000"),
+        valid_from=dt.date(2025, 1, 1),
+    )
+    session.add(w.programme)
+    session.add(Commodity(code="steel_rebar", name="螺纹钢", unit="ton", category="steel"))
+    session.flush()
+    session.add(CommodityPrice(commodity_code="steel_rebar", price_date=PRICE_DAY, price=D("4000")))
+    session.flush()
+    return w
+
+
+def _staff(w: World, branch: Branch, other: Branch, market: Market) -> None:
+    """Two relationship managers at the branch and one at another, risk officers at each
+    approval level (and one without), a market administrator and an administrator."""
     w.user("rm", Role.RELATIONSHIP_MANAGER, branch_id=branch.id)
     w.user("rm2", Role.RELATIONSHIP_MANAGER, branch_id=branch.id)
     w.user("rm_far", Role.RELATIONSHIP_MANAGER, branch_id=other.id)
@@ -232,8 +255,13 @@ def build_world(session: Session) -> World:
     w.user(
         "rm_with_level", Role.RELATIONSHIP_MANAGER, "head_office_risk_director", branch_id=branch.id
     )
-    w.user("mkt", Role.MARKET_ADMINISTRATOR, market_id=w.market.id)
+    w.user("mkt", Role.MARKET_ADMINISTRATOR, market_id=market.id)
     w.user("admin", Role.ADMIN)
+
+
+def _firms(w: World, branch: Branch) -> Party:
+    """The core, its supplier and dealer (with snapshots and edges), a warehouse
+    supervisor and a guarantee company; returns the core."""
     core = w.firm("core", 1, industry="manufacturing", established_on=dt.date(1998, 1, 1))
     supplier = w.firm(
         "supplier",
@@ -264,17 +292,4 @@ def build_world(session: Session) -> World:
     )
     w.edge(RelationshipKind.SUPPLIES_TO, supplier, core)
     w.edge(RelationshipKind.DISTRIBUTES_FOR, dealer, core)
-    w.programme = Programme(
-        code="PG-CORE",
-        kind=ProgrammeKind.CORE,
-        core_party_id=core.id,
-        name="核心企业1+N",
-        cap=D("10000000"),
-        valid_from=dt.date(2025, 1, 1),
-    )
-    session.add(w.programme)
-    session.add(Commodity(code="steel_rebar", name="螺纹钢", unit="ton", category="steel"))
-    session.flush()
-    session.add(CommodityPrice(commodity_code="steel_rebar", price_date=PRICE_DAY, price=D("4000")))
-    session.flush()
-    return w
+    return core
