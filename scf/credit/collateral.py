@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from scf.credit.explain import RuleResult, rule
 from scf.credit.goods import confirmed_warehouse_goods_ok, goods_acceptable, price_current
+from scf.credit.kinds import PartyKind, ReceiptStatus
 from scf.credit.policy import Policy
 
 RECEIVABLES = "[003 §六(四)]"
@@ -69,9 +70,9 @@ def receipt_not_pledged(status: str, pledged_loan: int | None) -> RuleResult:
     return rule(
         "receipt_not_pledged",
         RECEIPTS,
-        status == "issued" and pledged_loan is None,
+        status == ReceiptStatus.ISSUED and pledged_loan is None,
         status,
-        "issued",
+        ReceiptStatus.ISSUED.value,
         "已质押、已拆分、已出库或已注销的仓单不能再质押 (a pledged receipt cannot be pledged again)",
     )
 
@@ -107,9 +108,9 @@ def issued_by_supervisor(issuer_kind: str | None) -> RuleResult:
     return rule(
         "issued_by_supervisor",
         RECEIPTS,
-        issuer_kind == "warehouse_supervisor",
+        issuer_kind == PartyKind.WAREHOUSE_SUPERVISOR,
         issuer_kind,
-        "warehouse_supervisor",
+        PartyKind.WAREHOUSE_SUPERVISOR.value,
         "仓单须由仓储监管机构出具 (issued by a warehouse supervisor)",
     )
 
@@ -133,7 +134,7 @@ def receipt_cancellable(status: str, released: Decimal) -> RuleResult:
     return rule(
         "receipt_cancellable",
         RECEIPTS,
-        status == "issued" and released == 0,
+        status == ReceiptStatus.ISSUED and released == 0,
         f"{status}, released {released}",
         "issued, released 0",
         "仅未质押且未出库的仓单可注销 (only an unpledged receipt with nothing released)",

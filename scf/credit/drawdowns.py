@@ -20,19 +20,20 @@ from decimal import Decimal
 from scf.credit.availability import Availability
 from scf.credit.dates import months_between
 from scf.credit.explain import RuleResult, rule
+from scf.credit.kinds import FacilityStatus
 from scf.credit.money import format_yuan
 from scf.credit.policy import Policy
 from scf.credit.pricing import RATE_OUT_OF_BOUNDS, rate_within_bounds
 from scf.credit.schedules import term_rule
 
 # Statuses in which a facility still binds and so expires at its end date.
-EXPIRING = ("active", "frozen")
+EXPIRING = (FacilityStatus.ACTIVE, FacilityStatus.FROZEN)
 
 
 def facility_status_on(status: str, end: date, on: date) -> str:
     """The facility's status on ``on``: ``expired`` once past its end date if it was
     active or frozen; otherwise the stored status (proposed, closed … stay as they are)."""
-    return "expired" if status in EXPIRING and on > end else status
+    return FacilityStatus.EXPIRED.value if status in EXPIRING and on > end else status
 
 
 def facility_active(status: str, end: date, on: date) -> RuleResult:
@@ -41,9 +42,9 @@ def facility_active(status: str, end: date, on: date) -> RuleResult:
     return rule(
         "facility_active",
         "[003 §八]",
-        current == "active",
+        current == FacilityStatus.ACTIVE,
         current,
-        "active",
+        FacilityStatus.ACTIVE.value,
         "额度须为有效状态（未冻结、未到期、未关闭）(the facility must be active)",
     )
 

@@ -28,6 +28,7 @@ from scf.credit.guarantees import (
     guarantee_strength,
     machinery_rules,
 )
+from scf.credit.kinds import CollateralKind, ProgrammeKind, RelationshipKind
 from scf.credit.limits import GrantedAmount, LimitBreakdown, granted_amount
 from scf.credit.money import ZERO, floor_fen, quantize_to
 from scf.credit.policy import Policy
@@ -36,14 +37,14 @@ from scf.credit.pricing import derive_levels, quote
 # Which relationships put a party in a programme: a core enterprise's 1+N chain are its
 # suppliers and dealers [003 §三(二)]; a market's are the merchants trading in it [003 §三(一)].
 PROGRAMME_MEMBERSHIP = {
-    "core": ("supplies_to", "distributes_for"),
-    "market": ("member_of_market",),
+    ProgrammeKind.CORE: (RelationshipKind.SUPPLIES_TO, RelationshipKind.DISTRIBUTES_FOR),
+    ProgrammeKind.MARKET: (RelationshipKind.MEMBER_OF_MARKET,),
 }
 
 
-def programme_relationships(programme_kind: str) -> tuple[str, ...]:
+def programme_relationships(programme_kind: str) -> tuple[RelationshipKind, ...]:
     """The relationship kinds that make a party a member of a ``programme_kind`` programme."""
-    return PROGRAMME_MEMBERSHIP[programme_kind]
+    return PROGRAMME_MEMBERSHIP[ProgrammeKind(programme_kind)]
 
 
 # ------------------------------------------------------------------- the assessment
@@ -108,7 +109,7 @@ def machinery_details_given(item: CollateralItemFacts) -> RuleResult:
 def item_rules(item: CollateralItemFacts, as_of: date, policy: Policy) -> tuple[RuleResult, ...]:
     """The rules on one item: machinery only, general-purpose, recent, half new, ≥ 50,000
     a unit [003 §七(三)3]; other kinds are judged by their rate alone."""
-    if item.kind != "machinery":
+    if item.kind != CollateralKind.MACHINERY:
         return ()
     details = machinery_details_given(item)
     if not details.ok:
@@ -173,7 +174,7 @@ def collateral_package(
         parts=parts,
         support=support if items else None,
         strong=any(guarantee_strength(k, policy) == "strong" for k, v in parts.items() if v > 0),
-        has_real_estate=any(i.kind == "real_estate" for i in items),
+        has_real_estate=any(i.kind == CollateralKind.REAL_ESTATE for i in items),
     )
 
 

@@ -74,7 +74,7 @@ def expire_facilities(session: Session, actor: Actor, as_of: dt.date) -> list[Fa
         session.scalars(
             sa.select(Facility).where(
                 Facility.end_date < as_of,
-                Facility.status.in_([FacilityStatus(s) for s in EXPIRING]),
+                Facility.status.in_(EXPIRING),
             )
         )
     )

@@ -14,6 +14,7 @@ the lowest of the named candidates [DOMAIN §4]. Any failed rule refuses the pro
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
@@ -131,7 +132,11 @@ class GrantDecision:
 
 
 def _edge_to(
-    session: Session, party_id: int, as_of: dt.date, kinds: list[str], **target: object
+    session: Session,
+    party_id: int,
+    as_of: dt.date,
+    kinds: Sequence[RelationshipKind],
+    **target: object,
 ) -> bool:
     """Whether the party has a relationship of one of ``kinds`` to ``target`` on ``as_of``."""
     return (
@@ -140,7 +145,7 @@ def _edge_to(
             .where(
                 Relationship.source_party_id == party_id,
                 Relationship.valid_on(as_of),
-                Relationship.kind.in_([RelationshipKind(k) for k in kinds]),
+                Relationship.kind.in_(kinds),
                 *(getattr(Relationship, k) == v for k, v in target.items()),
             )
             .limit(1)
@@ -159,7 +164,7 @@ def in_programme(session: Session, party: Party, programme: Programme | None, on
         if programme.kind is ProgrammeKind.CORE
         else {"target_market_id": programme.market_id}
     )
-    kinds = list(programme_relationships(programme.kind.value))
+    kinds = programme_relationships(programme.kind)
     return _edge_to(session, party.id, on, kinds, **target)
 
 
@@ -168,7 +173,7 @@ def _in_group(session: Session, terms: FacilityTerms) -> bool:
         session,
         terms.party.id,
         terms.as_of,
-        [RelationshipKind.MEMBER_OF_GROUP.value],
+        [RelationshipKind.MEMBER_OF_GROUP],
         target_group_id=terms.group.id,
     )
 
