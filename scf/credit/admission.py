@@ -9,6 +9,7 @@ names the field: nothing is guessed.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from scf.credit.coal import coal_rules
 from scf.credit.dates import add_years, completed_years
@@ -91,17 +92,23 @@ def debt_ratio_within_limit(facts: FirmFacts, policy: Policy) -> RuleResult:
     )
 
 
+def _clean_record(
+    facts: FirmFacts, field: str, rid: str, clause: str, text: str, *, in_principle: bool = False
+) -> RuleResult:
+    """No bad credit record where ``field`` (a yes/no fact) says whether there is one."""
+    bad = getattr(facts, field)
+    if bad is None:
+        return _miss(rid, clause, field)
+    return rule(rid, clause, not bad, "有" if bad else "无", "无", text, in_principle=in_principle)
+
+
 def no_bad_credit_3y(facts: FirmFacts) -> RuleResult:
     """No bad credit record in the last three years (三年内无不良信用记录) [003 §五(一)1(5)]."""
-    rid, clause = "no_bad_credit_3y", "[003 §五(一)1(5)]"
-    if facts.bad_credit_3y is None:
-        return _miss(rid, clause, "bad_credit_3y")
-    return rule(
-        rid,
-        clause,
-        not facts.bad_credit_3y,
-        "有" if facts.bad_credit_3y else "无",
-        "无",
+    return _clean_record(
+        facts,
+        "bad_credit_3y",
+        "no_bad_credit_3y",
+        "[003 §五(一)1(5)]",
         "企业三年内无不良信用记录 (no bad credit record in 3 years)",
     )
 
@@ -109,15 +116,11 @@ def no_bad_credit_3y(facts: FirmFacts) -> RuleResult:
 def controller_no_bad_credit_1y(facts: FirmFacts) -> RuleResult:
     """Legal representative and controller: no bad record in a year, in principle
     [003 §五(一)1(6)]."""
-    rid, clause = "controller_no_bad_credit_1y", "[003 §五(一)1(6)]"
-    if facts.controller_bad_credit_1y is None:
-        return _miss(rid, clause, "controller_bad_credit_1y")
-    return rule(
-        rid,
-        clause,
-        not facts.controller_bad_credit_1y,
-        "有" if facts.controller_bad_credit_1y else "无",
-        "无",
+    return _clean_record(
+        facts,
+        "controller_bad_credit_1y",
+        "controller_no_bad_credit_1y",
+        "[003 §五(一)1(6)]",
         "法定代表人、实际控制人原则上一年内无不良信用记录 (in principle)",
         in_principle=True,
     )
@@ -190,15 +193,11 @@ def _years_rule(
 
 def operator_no_bad_credit_1y(facts: FirmFacts) -> RuleResult:
     """Operator and spouse: no bad record within a year, in principle [003 §五(一)2(6)]."""
-    rid, clause = "operator_no_bad_credit_1y", "[003 §五(一)2(6)]"
-    if facts.operator_bad_credit_1y is None:
-        return _miss(rid, clause, "operator_bad_credit_1y")
-    return rule(
-        rid,
-        clause,
-        not facts.operator_bad_credit_1y,
-        "有" if facts.operator_bad_credit_1y else "无",
-        "无",
+    return _clean_record(
+        facts,
+        "operator_bad_credit_1y",
+        "operator_no_bad_credit_1y",
+        "[003 §五(一)2(6)]",
         "经营者及其配偶原则上一年内无不良信用记录 (in principle)",
         in_principle=True,
     )
@@ -248,57 +247,62 @@ def not_prohibited(facts: FirmFacts) -> RuleResult:
 # -------------------------------------------------------------------------- tiers
 
 
-def tier_rules(facts: FirmFacts, policy: Policy) -> tuple[RuleResult, ...]:
-    """Key-supported needs growth, low leverage and one listed factor [003 §五(二)]."""
-    clause = "[003 §五(二)]"
-    out: list[RuleResult] = []
-    if facts.revenue_12m is None or facts.revenue_prior_year is None:
-        out.append(_miss("revenue_growing", clause, "revenue_12m", "revenue_prior_year"))
-    else:
-        out.append(
-            rule(
-                "revenue_growing",
-                clause,
-                facts.revenue_12m > facts.revenue_prior_year,
-                f"{facts.revenue_prior_year:f} → {facts.revenue_12m:f}",
-                "增长",
-                "营业收入持续增长",
-            )
-        )
-    if facts.net_profit_last_year is None or facts.net_profit_prior_year is None:
-        out.append(_miss("profit_growing", clause, "net_profit_last_year", "net_profit_prior_year"))
-    else:
-        out.append(
-            rule(
-                "profit_growing",
-                clause,
-                facts.net_profit_last_year > facts.net_profit_prior_year,
-                f"{facts.net_profit_prior_year:f} → {facts.net_profit_last_year:f}",
-                "增长",
-                "利润持续增长",
-            )
-        )
+def _growing(
+    rid: str,
+    clause: str,
+    now: Decimal | None,
+    before: Decimal | None,
+    fields: tuple[str, str],
+    text: str,
+) -> RuleResult:
+    """A figure higher this year than the year before; missing either, refer."""
+    if now is None or before is None:
+        return _miss(rid, clause, *fields)
+    return rule(rid, clause, now > before, f"{before:f} → {now:f}", "增长", text)
+
+
+def _leverage_for_key_support(facts: FirmFacts, clause: str, policy: Policy) -> RuleResult:
+    """Debt ratio 50% or lower ("50%以下" includes 50% for an individual business's
+    household and entity debt; an enterprise's limit is kept below) [003 §五(二)]."""
     limit = policy.decimal("tier.key_supported.debt_ratio_below")
     individual = facts.party_type == "individual_business"
     debt_field = "household_debt" if individual else "total_liabilities"
     debt = getattr(facts, debt_field)
     if facts.total_assets is None or debt is None or facts.total_assets == 0:
-        out.append(_miss("leverage_low_for_key_support", clause, "total_assets", debt_field))
-    else:
-        ratio = debt / facts.total_assets
-        ok = ratio <= limit if individual else ratio < limit
-        out.append(
-            rule(
-                "leverage_low_for_key_support",
-                clause,
-                ok,
-                pct(ratio),
-                f"{'≤' if individual else '<'} {pct(limit)}",
-                "授信前资产负债率50%以下（个体经营户负债不超过总资产50%）",
-            )
-        )
+        return _miss("leverage_low_for_key_support", clause, "total_assets", debt_field)
+    ratio = debt / facts.total_assets
+    return rule(
+        "leverage_low_for_key_support",
+        clause,
+        ratio <= limit if individual else ratio < limit,
+        pct(ratio),
+        f"{'≤' if individual else '<'} {pct(limit)}",
+        "授信前资产负债率50%以下（个体经营户负债不超过总资产50%）",
+    )
+
+
+def tier_rules(facts: FirmFacts, policy: Policy) -> tuple[RuleResult, ...]:
+    """Key-supported needs growth, low leverage and one listed factor [003 §五(二)]."""
+    clause = "[003 §五(二)]"
     factors = sorted(facts.tier_factors)
-    out.append(
+    return (
+        _growing(
+            "revenue_growing",
+            clause,
+            facts.revenue_12m,
+            facts.revenue_prior_year,
+            ("revenue_12m", "revenue_prior_year"),
+            "营业收入持续增长",
+        ),
+        _growing(
+            "profit_growing",
+            clause,
+            facts.net_profit_last_year,
+            facts.net_profit_prior_year,
+            ("net_profit_last_year", "net_profit_prior_year"),
+            "利润持续增长",
+        ),
+        _leverage_for_key_support(facts, clause, policy),
         rule(
             "key_support_factor_present",
             clause + "1-8",
@@ -306,9 +310,8 @@ def tier_rules(facts: FirmFacts, policy: Policy) -> tuple[RuleResult, ...]:
             ",".join(factors) or "无",
             "至少一项",
             "符合重点支持客户情形之一",
-        )
+        ),
     )
-    return tuple(out)
 
 
 def tier_of(facts: FirmFacts, policy: Policy) -> tuple[str, tuple[RuleResult, ...]]:

@@ -15,17 +15,16 @@ Availability for a drawdown is the lowest of named candidates, each explained
 - ``group_headroom``: the related-party group's concentration headroom (optional: the
   network computes it).
 
-The page, the API and the drawdown check all call ``availability`` so they agree.
+The page, the API and the drawdown check (``scf.credit.drawdowns.drawdown_rules``) all
+call ``availability`` so they agree.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
-from scf.credit.explain import RuleResult, rule
 from scf.credit.limits import granted_amount
 from scf.credit.money import ZERO, format_yuan
 
@@ -172,57 +171,4 @@ def group_headroom(headroom: Decimal | None, *, group: str = "") -> Candidate | 
         headroom,
         "[DOMAIN §9] (assumed)",
         f"关联集团{(' ' + group) if group else ''}集中度余量 {format_yuan(headroom)}",
-    )
-
-
-# ------------------------------------------------------------------- drawdown rules
-
-
-def drawdown_rules(
-    *,
-    amount: Decimal,
-    on: date,
-    maturity: date,
-    facility_status: str,
-    facility_start: date,
-    facility_end: date,
-    available: Availability,
-) -> tuple[RuleResult, ...]:
-    """A drawdown fits when the facility is active and in term, the loan ends within it,
-    and the amount is within availability (every candidate) [003 §八]."""
-    binding = available.candidate(available.binding)
-    return (
-        rule(
-            "facility_active",
-            "[003 §八]",
-            facility_status == "active",
-            facility_status,
-            "active",
-            "额度须为有效状态（未冻结、未到期、未关闭）(the facility must be active)",
-        ),
-        rule(
-            "drawdown_within_facility_term",
-            "[003 §八]",
-            facility_start <= on <= facility_end,
-            on.isoformat(),
-            f"{facility_start.isoformat()} – {facility_end.isoformat()}",
-            "提款日须在额度有效期内 (drawn within the facility's term)",
-        ),
-        rule(
-            "maturity_after_drawdown",
-            "[003 §十(一)]",
-            maturity > on,
-            maturity.isoformat(),
-            f"> {on.isoformat()}",
-            "到期日须晚于提款日 (maturity after the drawdown date)",
-        ),
-        rule(
-            "within_availability",
-            binding.clause if binding is not None else "[003 §八]",
-            amount <= available.amount,
-            format_yuan(amount),
-            f"≤ {format_yuan(available.amount)} ({available.binding})",
-            "提款金额不得超过可用额度（额度、押品、项目总额度、集团集中度孰低）"
-            "(within availability: the lowest of facility, collateral, programme, group)",
-        ),
     )

@@ -9,7 +9,7 @@ life and debt ratio.
 from __future__ import annotations
 
 from scf.credit.explain import RuleResult, missing, rule
-from scf.credit.facts import LABELS, FirmFacts
+from scf.credit.facts import LABELS, CoalFacts, FirmFacts
 from scf.credit.policy import Policy
 from scf.credit.rating import rating_at_least
 
@@ -55,32 +55,35 @@ def coal_rules(facts: FirmFacts, policy: Policy) -> tuple[RuleResult, ...]:
                 "煤炭企业集团原煤年产量120万吨以上",
             )
         )
+    out.append(_mine_capacity_rule(coal, clause, policy))
+    return tuple(out)
+
+
+def _mine_capacity_rule(coal: CoalFacts, clause: str, policy: Policy) -> RuleResult:
+    """Single-mine capacity by region: Shanxi, Shaanxi, Inner Mongolia ≥ 0.6 Mt/yr (coking
+    coal ≥ 0.45), elsewhere ≥ 0.3; new or expanded mines ≥ 1.2 and ≥ 0.45 [000 第2篇 第六条(二)]."""
     needed = ("mine_capacity_mt", "key_province", "new_or_expanded")
     absent = [f"coal.{f}" for f in needed if getattr(coal, f) is None]
     if coal.key_province and not coal.new_or_expanded and coal.coking_coal is None:
         absent.append("coal.coking_coal")
     if absent:
-        out.append(_miss("coal_mine_capacity_sufficient", clause, *absent))
+        return _miss("coal_mine_capacity_sufficient", clause, *absent)
+    assert coal.mine_capacity_mt is not None
+    region = "key_region" if coal.key_province else "elsewhere"
+    if coal.new_or_expanded:
+        minimum = policy.decimal(f"coal.new_mine_min_mt.{region}")
+    elif coal.key_province and coal.coking_coal:
+        minimum = policy.decimal("coal.mine_min_mt.key_region_coking")
     else:
-        assert coal.mine_capacity_mt is not None
-        region = "key_region" if coal.key_province else "elsewhere"
-        if coal.new_or_expanded:
-            minimum = policy.decimal(f"coal.new_mine_min_mt.{region}")
-        elif coal.key_province and coal.coking_coal:
-            minimum = policy.decimal("coal.mine_min_mt.key_region_coking")
-        else:
-            minimum = policy.decimal(f"coal.mine_min_mt.{region}")
-        out.append(
-            rule(
-                "coal_mine_capacity_sufficient",
-                clause + "(二)",
-                coal.mine_capacity_mt >= minimum,
-                f"{coal.mine_capacity_mt}百万吨/年",
-                f"≥ {minimum}",
-                "单井井型规模达到地区标准 (single-mine capacity by region)",
-            )
-        )
-    return tuple(out)
+        minimum = policy.decimal(f"coal.mine_min_mt.{region}")
+    return rule(
+        "coal_mine_capacity_sufficient",
+        clause + "(二)",
+        coal.mine_capacity_mt >= minimum,
+        f"{coal.mine_capacity_mt}百万吨/年",
+        f"≥ {minimum}",
+        "单井井型规模达到地区标准 (single-mine capacity by region)",
+    )
 
 
 def coal_class(facts: FirmFacts, policy: Policy) -> int | None:

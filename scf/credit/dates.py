@@ -24,6 +24,15 @@ def add_years(start: date, years: int) -> date:
     return add_months(start, 12 * years)
 
 
+def months_between(start: date, end: date) -> int:
+    """Whole months from ``start`` to ``end``, at least one: a part month counts as a month,
+    so a loan's term in months is never shorter than its days say [003 §十(一)]."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if add_months(start, months) < end:
+        months += 1
+    return max(months, 1)
+
+
 def completed_years(since: date, as_of: date) -> int:
     """Whole years from ``since`` to ``as_of`` (an age, a firm's years in business)."""
     years = as_of.year - since.year

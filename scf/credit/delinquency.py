@@ -3,6 +3,11 @@ regulator's 2023 rules)*: 正常 0; 关注 1–90; 次级 91–270; 可疑 271�
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Protocol
+
 from scf.credit.policy import Policy
 
 CHINESE = {
@@ -26,3 +31,29 @@ def delinquency_class(days_past_due: int, policy: Policy) -> str:
     if days_past_due <= int(policy.decimal("delinquency.doubtful_max_days")):
         return "doubtful"
     return "loss"
+
+
+class DueLine(Protocol):
+    """One instalment as the loan book stores it: when it is due, what is due and paid."""
+
+    @property
+    def due_date(self) -> date: ...
+    @property
+    def principal_due(self) -> Decimal: ...
+    @property
+    def principal_paid(self) -> Decimal: ...
+    @property
+    def interest_due(self) -> Decimal: ...
+    @property
+    def interest_paid(self) -> Decimal: ...
+
+
+def days_past_due(lines: Iterable[DueLine], as_of: date) -> int:
+    """Days since the oldest instalment due on or before ``as_of`` that is not fully paid,
+    principal or interest (the count the five classes are read from); ``lines`` in due order."""
+    for line in lines:
+        if line.due_date > as_of:
+            break
+        if line.principal_paid < line.principal_due or line.interest_paid < line.interest_due:
+            return (as_of - line.due_date).days
+    return 0

@@ -96,6 +96,21 @@ def decide(results: Iterable[RuleResult]) -> Decision:
     return "eligible"
 
 
+def failed(results: Iterable[RuleResult]) -> list[RuleResult]:
+    """The results that fail (not those that refer: they go to the approver)."""
+    return [r for r in results if r.result == "fail"]
+
+
+def refusal(message: str, results: Iterable[RuleResult]) -> str:
+    """``message`` followed by each failed rule: id, clause, why, what was observed and
+    what was required, so a refusal explains itself wherever it is shown."""
+    names = "; ".join(
+        f"{r.id} {r.clause}: {r.message} [实际 observed: {r.observed}; 要求 required: {r.threshold}]"
+        for r in failed(results)
+    )
+    return f"{message}: {names}"
+
+
 def pct(ratio: Decimal) -> str:
     """A ratio shown as a percentage with enough places to see why a boundary failed."""
     return f"{quantize_to(ratio * 100, 4).normalize():f}%"

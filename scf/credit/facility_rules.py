@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from scf.credit.explain import RuleResult, rule
+from scf.credit.joint_guarantee import repays_in_instalments
 from scf.credit.kinds import Product
 from scf.credit.limits import credit_loan_rules, product_cap, revolving_rules
 from scf.credit.policy import Policy
@@ -102,65 +103,77 @@ def product_rules(
             strong_guarantee=strong_guarantee, term_months=term_months, policy=policy
         )
     if product == "joint_guarantee":
-        methods = policy.items("joint_guarantee.repayment_methods")
-        return (
-            rule(
-                "borrower_in_joint_guarantee_group",
-                "[003 §六(五)]",
-                in_group,
-                in_group,
-                True,
-                "联保贷款借款人须为联保体成员 (the borrower belongs to the group)",
-            ),
-            rule(
-                "group_repays_in_instalments",
-                "[003 §十(二)]",
-                repayment_method in methods,
-                repayment_method,
-                "/".join(methods),
-                "联保贷款须分期还款，不得一次还本",
-            ),
-        )
+        return joint_guarantee_rules(in_group, repayment_method, policy)
     if product in RECEIVABLE_PRODUCTS:
-        return (
-            rule(
-                "supplier_in_core_programme",
-                "[003 §六(四)]",
-                in_programme,
-                in_programme,
-                True,
-                "应收账款债务人须为我行核心企业：借款人须在核心企业项目下 "
-                "(the debtor is an approved buyer: the borrower is in a core programme)",
-            ),
-        )
+        return (supplier_in_core_programme(in_programme),)
     if product == "confirmed_warehouse":
-        return (
-            rule(
-                "dealer_key_supported",
-                "[003 §六(九)]",
-                tier == "key_supported",
-                tier,
-                "key_supported",
-                "保兑仓经销商须为重点支持类客户 (the dealer is key-supported)",
-            ),
-            rule(
-                "dealer_in_programme",
-                "[003 §六(九)]",
-                in_programme,
-                in_programme,
-                True,
-                "经销商须在核心厂商的保兑仓项目下 (the dealer is in the manufacturer's programme)",
-            ),
-        )
+        return confirmed_warehouse_dealer_rules(tier, in_programme)
     if product == "mortgage":
-        return (
-            rule(
-                "mortgage_has_real_estate",
-                "[003 §六(一)]",
-                has_real_estate,
-                has_real_estate,
-                True,
-                "房易贷须以房产抵押 (a mortgage loan is secured by real estate)",
-            ),
-        )
+        return (mortgage_has_real_estate(has_real_estate),)
     return ()
+
+
+def joint_guarantee_rules(
+    in_group: bool, repayment_method: str, policy: Policy
+) -> tuple[RuleResult, ...]:
+    """A joint-guarantee loan goes to a member of the group [003 §六(五)] and is repaid in
+    instalments, never in one bullet [003 §十(二)]."""
+    return (
+        rule(
+            "borrower_in_joint_guarantee_group",
+            "[003 §六(五)]",
+            in_group,
+            in_group,
+            True,
+            "联保贷款借款人须为联保体成员 (the borrower belongs to the group)",
+        ),
+        repays_in_instalments(repayment_method, policy),
+    )
+
+
+def supplier_in_core_programme(in_programme: bool) -> RuleResult:
+    """Receivables are owed by an approved buyer: the supplier is in a core enterprise's
+    programme [003 §六(四)]."""
+    return rule(
+        "supplier_in_core_programme",
+        "[003 §六(四)]",
+        in_programme,
+        in_programme,
+        True,
+        "应收账款债务人须为我行核心企业：借款人须在核心企业项目下 "
+        "(the debtor is an approved buyer: the borrower is in a core programme)",
+    )
+
+
+def confirmed_warehouse_dealer_rules(tier: str, in_programme: bool) -> tuple[RuleResult, ...]:
+    """保兑仓 lends to a key-supported dealer in the manufacturer's programme [003 §六(九)]."""
+    return (
+        rule(
+            "dealer_key_supported",
+            "[003 §六(九)]",
+            tier == "key_supported",
+            tier,
+            "key_supported",
+            "保兑仓经销商须为重点支持类客户 (the dealer is key-supported)",
+        ),
+        rule(
+            "dealer_in_programme",
+            "[003 §六(九)]",
+            in_programme,
+            in_programme,
+            True,
+            "经销商须在核心厂商的保兑仓项目下 (the dealer is in the manufacturer's programme)",
+        ),
+    )
+
+
+def mortgage_has_real_estate(has_real_estate: bool) -> RuleResult:
+    """A mortgage loan (房易贷) is secured by real estate [003 §六(一)]."""
+    return rule(
+        "mortgage_has_real_estate",
+        "[003 §六(一)]",
+        has_real_estate,
+        has_real_estate,
+        True,
+        "房易贷须以房产抵押 (a mortgage loan is secured by real estate)",
+    )

@@ -21,37 +21,73 @@ from scf.credit.rating import rating_at_least
 
 
 class GoodsError(ValueError):
-    """A pledge rate above the policy maximum, or impossible quantities and prices."""
+    """An advance rate above the policy maximum, or impossible quantities and prices."""
+
+
+# rule id → (clause, the policy's list of categories, message)
+CATEGORY_RULES = {
+    "goods_category_acceptable": (
+        "[003 §七(四)2]",
+        "goods.acceptable_categories",
+        "质物属于可接受的品种 (acceptable goods category)",
+    ),
+    "confirmed_warehouse_goods": (
+        "[003 §六(九)]",
+        "confirmed_warehouse.goods",
+        "交易商品为家电、汽车、轮胎、钢材、名酒等",
+    ),
+}
+
+
+def _category_rule(rid: str, category: str, policy: Policy) -> RuleResult:
+    clause, name, message = CATEGORY_RULES[rid]
+    allowed = policy.items(name)
+    return rule(rid, clause, category in allowed, category, "/".join(allowed), message)
 
 
 def goods_acceptable(category: str, policy: Policy) -> RuleResult:
     """Acceptable pledged goods [003 §七(四)2(1)-(5)]."""
-    allowed = policy.items("goods.acceptable_categories")
-    return rule(
-        "goods_category_acceptable",
-        "[003 §七(四)2]",
-        category in allowed,
-        category,
-        "/".join(allowed),
-        "质物属于可接受的品种 (acceptable goods category)",
-    )
+    return _category_rule("goods_category_acceptable", category, policy)
 
 
-def pledge_rate(policy: Policy, requested: Decimal | None = None) -> Decimal:
-    """60% in general; up to 70% at most [003 §七(四)2]. Above the maximum is refused."""
+def goods_advance_rate(policy: Policy, requested: Decimal | None = None) -> Decimal:
+    """The advance rate on goods (质押率, as ``receivables.advance_rate`` is on receivables):
+    60% of market value in general, up to 70% at most [003 §七(四)2]. Above the maximum
+    is refused."""
     if requested is None:
-        return policy.decimal("goods.pledge_rate.general")
-    ceiling = policy.decimal("goods.pledge_rate.max")
+        return policy.decimal("goods.advance_rate.general")
+    ceiling = policy.decimal("goods.advance_rate.max")
     if requested > ceiling or requested < 0:
-        raise GoodsError(f"质押率{requested}超过上限{ceiling} (pledge rate above maximum)")
+        raise GoodsError(f"质押率{requested}超过上限{ceiling} (advance rate above maximum)")
     return requested
 
 
 def lending_value(quantity: Decimal, price: Decimal, rate: Decimal) -> Decimal:
-    """Quantity × latest market price × pledge rate, to the fen."""
+    """Quantity × latest market price × advance rate, to the fen."""
     if quantity < 0 or price < 0:
         raise GoodsError("数量和价格不能为负 (quantity and price must be ≥ 0)")
     return floor_fen(quantity * price * rate)
+
+
+def price_stale(age_business_days: int, policy: Policy) -> bool:
+    """A price more than five business days old is stale [DOMAIN §6] *(assumed)*: goods
+    valued with it cannot be trusted, so they are neither lent against nor marked as ok."""
+    return age_business_days > int(policy.decimal("goods.stale_price_business_days"))
+
+
+def price_current(price_date: date | None, as_of: date, policy: Policy) -> RuleResult:
+    """Pledged goods are lent against only with a price that is known and not stale
+    [DOMAIN §6] (the same ``price_stale`` the mark-to-market raises its alert with)."""
+    stale_days = int(policy.decimal("goods.stale_price_business_days"))
+    return rule(
+        "price_current",
+        "[DOMAIN §6]",
+        price_date is not None
+        and not price_stale(business_days_between(price_date, as_of), policy),
+        None if price_date is None else price_date.isoformat(),
+        f"≤ {stale_days} 个工作日",
+        "质物须有近期市场价格 (a current market price for the goods)",
+    )
 
 
 @dataclass(frozen=True)
@@ -88,13 +124,13 @@ def margin_status(
 ) -> MarginStatus:
     """Mark a goods pledge to market [DOMAIN §6]. A stale price outranks the other
     statuses because the figures it produces cannot be trusted; all alerts are listed."""
-    used_rate = pledge_rate(policy, rate)
+    used_rate = goods_advance_rate(policy, rate)
     market = quantize_fen(quantity * price)
     lending = lending_value(quantity, price, used_rate)
     shortfall = max(loan_balance - lending, ZERO)
     age = business_days_between(price_date, as_of)
     alerts = []
-    if age > int(policy.decimal("goods.stale_price_business_days")):
+    if price_stale(age, policy):
         alerts.append("stale_price")
     if market == 0 or loan_balance >= market * policy.decimal("goods.liquidation_ratio"):
         alerts.append("liquidation")
@@ -170,15 +206,8 @@ def manufacturer_rules(
 
 
 def confirmed_warehouse_goods_ok(category: str, policy: Policy) -> RuleResult:
-    allowed = policy.items("confirmed_warehouse.goods")
-    return rule(
-        "confirmed_warehouse_goods",
-        "[003 §六(九)]",
-        category in allowed,
-        category,
-        "/".join(allowed),
-        "交易商品为家电、汽车、轮胎、钢材、名酒等",
-    )
+    """保兑仓 goods: appliances, cars, tyres, steel, premium liquor [003 §六(九)]."""
+    return _category_rule("confirmed_warehouse_goods", category, policy)
 
 
 def partial_margin_acceptance(

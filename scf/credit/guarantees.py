@@ -200,65 +200,72 @@ def guarantor_rules(g: Guarantor, policy: Policy) -> tuple[RuleResult, ...]:
             ),
         )
     if g.kind == "enterprise":
-        clause = "[003 §七(二)1]"
-        if g.size_class not in ("large", "medium"):
-            return (
-                rule(
-                    "guarantor_large_or_medium",
-                    clause,
-                    False,
-                    g.size_class,
-                    "large/medium",
-                    "保证人应为大中型企业",
-                ),
-            )
-        floor = policy.text(f"guarantor.{g.size_class}_rating_min")
-        ok = g.rating is not None and rating_at_least(g.rating, floor, policy)
-        return (
-            rule(
-                "guarantor_rating",
-                clause,
-                ok,
-                g.rating,
-                f"≥ {floor}",
-                "A+级(含)以上大型企业、AA级(含)以上中型企业保证",
-            ),
-        )
+        return (enterprise_guarantor_rule(g, policy),)
     if g.kind == "market_administrator":
-        clause = "[003 §七(二)2]"
-        assets_min = policy.decimal("guarantor.administrator_assets_min")
-        net_min = policy.decimal("guarantor.administrator_net_assets_min")
-        multiple = policy.decimal("guarantor.administrator_guarantees_to_net_assets_max")
-        net = g.net_assets
-        return (
-            rule(
-                "administrator_assets",
-                clause,
-                g.total_assets is not None and g.total_assets >= assets_min,
-                g.total_assets,
-                f"≥ {assets_min:f}",
-                "上年末资产总额不低于5000万元",
-            ),
-            rule(
-                "administrator_net_assets",
-                clause,
-                net is not None and net >= net_min,
-                net,
-                f"≥ {net_min:f}",
-                "净资产不低于2000万元",
-            ),
-            rule(
-                "administrator_guarantees_within_capacity",
-                clause,
-                net is not None
-                and g.outstanding_guarantees is not None
-                and g.outstanding_guarantees <= net * multiple,
-                g.outstanding_guarantees,
-                f"≤ {multiple} × 净资产",
-                "对外担保余额不超过净资产2倍",
-            ),
-        )
+        return administrator_guarantor_rules(g, policy)
     raise GuaranteeError(f"未知保证人类别 {g.kind!r}")
+
+
+def enterprise_guarantor_rule(g: Guarantor, policy: Policy) -> RuleResult:
+    """An enterprise guarantees if large and rated A+ or better, or medium and rated AA or
+    better [003 §七(二)1]; small firms do not guarantee."""
+    clause = "[003 §七(二)1]"
+    if g.size_class not in ("large", "medium"):
+        return rule(
+            "guarantor_large_or_medium",
+            clause,
+            False,
+            g.size_class,
+            "large/medium",
+            "保证人应为大中型企业",
+        )
+    floor = policy.text(f"guarantor.{g.size_class}_rating_min")
+    return rule(
+        "guarantor_rating",
+        clause,
+        g.rating is not None and rating_at_least(g.rating, floor, policy),
+        g.rating,
+        f"≥ {floor}",
+        "A+级(含)以上大型企业、AA级(含)以上中型企业保证",
+    )
+
+
+def administrator_guarantor_rules(g: Guarantor, policy: Policy) -> tuple[RuleResult, ...]:
+    """A market administrator guarantees with total assets ≥ 50,000,000, net assets
+    ≥ 20,000,000 and external guarantees within 2 × net assets [003 §七(二)2]."""
+    clause = "[003 §七(二)2]"
+    assets_min = policy.decimal("guarantor.administrator_assets_min")
+    net_min = policy.decimal("guarantor.administrator_net_assets_min")
+    multiple = policy.decimal("guarantor.administrator_guarantees_to_net_assets_max")
+    net = g.net_assets
+    return (
+        rule(
+            "administrator_assets",
+            clause,
+            g.total_assets is not None and g.total_assets >= assets_min,
+            g.total_assets,
+            f"≥ {assets_min:f}",
+            "上年末资产总额不低于5000万元",
+        ),
+        rule(
+            "administrator_net_assets",
+            clause,
+            net is not None and net >= net_min,
+            net,
+            f"≥ {net_min:f}",
+            "净资产不低于2000万元",
+        ),
+        rule(
+            "administrator_guarantees_within_capacity",
+            clause,
+            net is not None
+            and g.outstanding_guarantees is not None
+            and g.outstanding_guarantees <= net * multiple,
+            g.outstanding_guarantees,
+            f"≤ {multiple} × 净资产",
+            "对外担保余额不超过净资产2倍",
+        ),
+    )
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,6 @@ def group_rules(
     largest = max(member_limits.values(), default=ZERO)
     cover = policy.decimal("joint_guarantee.margin_pool_cover")
     over_cap = sorted(m for m in individual_members if member_limits.get(m, ZERO) > cap)
-    methods = policy.items("joint_guarantee.repayment_methods")
     return (
         rule(
             "group_size_within_bounds",
@@ -125,12 +124,18 @@ def group_rules(
             f"≥ {largest * cover:f}",
             "联保保证金应覆盖最大单户授信",
         ),
-        rule(
-            "group_repays_in_instalments",
-            "[003 §十(二)]",
-            repayment_method in methods,
-            repayment_method,
-            "/".join(methods),
-            "联保贷款须分期还款，不得一次还本",
-        ),
+        repays_in_instalments(repayment_method, policy),
+    )
+
+
+def repays_in_instalments(repayment_method: str, policy: Policy) -> RuleResult:
+    """Joint-guarantee loans are repaid in instalments, never in one bullet [003 §十(二)]."""
+    methods = policy.items("joint_guarantee.repayment_methods")
+    return rule(
+        "group_repays_in_instalments",
+        "[003 §十(二)]",
+        repayment_method in methods,
+        repayment_method,
+        "/".join(methods),
+        "联保贷款须分期还款，不得一次还本",
     )

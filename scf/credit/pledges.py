@@ -16,6 +16,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from scf.credit.explain import RuleResult, rule
 from scf.credit.goods import lending_value, releasable_value
+from scf.credit.kinds import LoanStatus, Product, ReceiptStatus
 from scf.credit.money import ZERO, format_yuan
 
 QUANTUM = Decimal("0.0001")
@@ -53,6 +54,35 @@ class Allowance:
             "basis": self.basis,
             "explanation": self.explanation,
         }
+
+
+def unpledged_allowance(
+    receipt: str, status: str, pledged: bool, quantity: Decimal
+) -> Allowance | None:
+    """A receipt no loan holds: every unit left may go while it is issued, none once it is
+    split, released or cancelled; None when a loan holds it (the loan decides)."""
+    if status == ReceiptStatus.ISSUED:
+        return Allowance(receipt, quantity, "unpledged", "仓单未质押，可自由提货")
+    if status != ReceiptStatus.PLEDGED or not pledged:
+        return Allowance(receipt, ZERO, "none", f"仓单状态 {status}")
+    return None
+
+
+def secured_balance(loan_status: str, principal: Decimal, outstanding: Decimal) -> Decimal:
+    """What pledged goods still secure: nothing once the loan is repaid, the whole principal
+    while it is pending (blocked, not yet disbursed), else the principal outstanding."""
+    if loan_status == LoanStatus.REPAID:
+        return ZERO
+    if loan_status == LoanStatus.PENDING:
+        return principal
+    return outstanding
+
+
+def releases_with_margin(product: str, balance: Decimal) -> bool:
+    """保兑仓 goods leave in step with the margin paid while anything is owed
+    (随缴保证金随提货) [003 §六(九)]; other pledges as the loan is repaid (随还随提)
+    [003 §七(四)2]."""
+    return product == Product.CONFIRMED_WAREHOUSE and balance > 0
 
 
 def repayment_allowance(

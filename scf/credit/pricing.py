@@ -48,6 +48,15 @@ class RateQuote:
         }
 
 
+RATE_OUT_OF_BOUNDS = "须在0与1之间，如0.0815 (a ratio between 0 and 1)"
+
+
+def rate_within_bounds(rate: Decimal) -> bool:
+    """An annual rate is a ratio strictly between 0 and 1 (0.0815, not 8.15): 0 lends for
+    nothing, and 1 or more is a percentage typed where a ratio belongs."""
+    return Decimal(0) < rate < ONE
+
+
 def loan_rate(
     base_rate: Decimal, coefficients: Mapping[str, Decimal], weights: Mapping[str, Decimal]
 ) -> RateQuote:

@@ -40,7 +40,7 @@ class NetworkPolicy:
             "capacity_administrator": "guarantor.administrator_guarantees_to_net_assets_max",
             "capacity_guarantee_company": "guarantor.capacity_to_net_assets.guarantee_company",
             "capacity_household": "guarantor.capacity_to_net_assets.household",
-            "pledge_rate": "goods.pledge_rate.general",
+            "pledge_rate": "goods.advance_rate.general",
             "liquidation_ratio": "goods.liquidation_ratio",
         }
         values = {field: policy.decimal(name) for field, name in names.items()}

@@ -5,7 +5,7 @@ releases recomputed [003 §七(四)2, §六(九)] [DOMAIN §6].
 Set-based: one SQL statement sums the pledged quantity per loan and commodity and joins
 each loan's outstanding principal and the latest price on or before the as-of date. The
 status comes from ``scf.credit.goods.margin_status`` called on those plain rows (never
-on ORM objects), so the rule lives in one place and its thresholds — pledge rate,
+on ORM objects), so the rule lives in one place and its thresholds — advance rate,
 liquidation line, stale-price age — are the goods policy's. The alerts are reconciled
 in bulk (``alert_book``). 1,000,000 positions: see docs/monitoring.md for the figures.
 """
@@ -158,7 +158,7 @@ def _margin(
 class Limits(NamedTuple):
     """The goods policy's thresholds as the figures show them (read once per run)."""
 
-    pledge_rate: str
+    advance_rate: str
     liquidation_ratio: Decimal
     stale_business_days: int
     policy_version: str
@@ -166,7 +166,7 @@ class Limits(NamedTuple):
     @classmethod
     def of(cls, policy: Policy) -> Limits:
         return cls(
-            dec(policy.decimal("goods.pledge_rate.general")),
+            dec(policy.decimal("goods.advance_rate.general")),
             policy.decimal("goods.liquidation_ratio"),
             int(policy.decimal("goods.stale_price_business_days")),
             policy.version,
@@ -247,7 +247,7 @@ def _margin_call(
         "market_value": dec(ms.market_value),
         "lending_value": dec(ms.lending_value),
         "shortfall": dec(ms.shortfall),
-        "pledge_rate": limits.pledge_rate,
+        "advance_rate": limits.advance_rate,
         "liquidation_ratio": dec(ratio),
         "liquidation_line": dec(line),
         "price_age_business_days": ms.price_age_business_days,

@@ -12,11 +12,11 @@ from scf.credit.availability import (
     LimitPosition,
     availability,
     collateral_headroom,
-    drawdown_rules,
     facility_remaining,
     group_headroom,
     programme_remaining,
 )
+from scf.credit.drawdowns import drawdown_rules
 
 D = Decimal
 
@@ -113,7 +113,11 @@ RULES_BASE = dict(
         ({"facility_status": "frozen"}, {"facility_active"}),
         ({"facility_status": "expired"}, {"facility_active"}),
         ({"on": date(2025, 12, 31)}, {"drawdown_within_facility_term"}),  # before the facility
-        ({"on": date(2027, 1, 1), "maturity": date(2027, 6, 1)}, {"drawdown_within_facility_term"}),
+        # past the end date the active facility is expired, too (one facility_active rule)
+        (
+            {"on": date(2027, 1, 1), "maturity": date(2027, 6, 1)},
+            {"drawdown_within_facility_term", "facility_active"},
+        ),
         ({"maturity": date(2026, 3, 1)}, {"maturity_after_drawdown"}),
     ],
 )

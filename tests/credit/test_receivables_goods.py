@@ -12,11 +12,11 @@ from scf.credit.goods import (
     GoodsError,
     confirmed_warehouse_margin_ok,
     goods_acceptable,
+    goods_advance_rate,
     lending_value,
     manufacturer_rules,
     margin_status,
     partial_margin_acceptance,
-    pledge_rate,
     releasable_value,
 )
 from scf.credit.policy import Policy, load_policy
@@ -210,11 +210,11 @@ def test_acceptable_goods(policy: Policy, category: str, ok: bool) -> None:
     assert goods_acceptable(category, policy).ok is ok
 
 
-def test_lending_value_and_pledge_rate_limits(policy: Policy) -> None:
-    assert lending_value(D("100"), D("4000"), pledge_rate(policy)) == D("240000.00")
-    assert pledge_rate(policy, D("0.70")) == D("0.70")
+def test_lending_value_and_goods_advance_rate_limits(policy: Policy) -> None:
+    assert lending_value(D("100"), D("4000"), goods_advance_rate(policy)) == D("240000.00")
+    assert goods_advance_rate(policy, D("0.70")) == D("0.70")
     with pytest.raises(GoodsError):
-        pledge_rate(policy, D("0.71"))
+        goods_advance_rate(policy, D("0.71"))
 
 
 # loan balance; quantity 100 t at price 4,000 → market 400,000, lending 240,000

@@ -1,4 +1,5 @@
-"""Facilities, drawdowns, loans and repayments, warehouse receipts (授信、提款、还款、仓单).
+"""Facilities, drawdowns, loans and repayments (授信、提款、还款); warehouse receipts
+(仓单) on the same blueprint in ``warehouse_receipts``.
 
 Each view calls one use case (one unit of work); a refusal (``RuleRefused``) comes back
 as problem+json with every failed rule, and nothing is written.
@@ -7,7 +8,7 @@ as problem+json with every failed rule, and nothing is written.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from collections.abc import Callable
 from typing import Any
 
 from flask.views import MethodView
@@ -27,13 +28,9 @@ from scf.platform.api.lending_schemas import (
     ProgrammeUsageOut,
     ProposalIn,
     ReasonIn,
-    ReceiptIn,
-    ReceiptOut,
-    ReleaseIn,
     RepaymentIn,
     RepaymentOut,
     SendBackIn,
-    SplitIn,
     StatusIn,
 )
 from scf.platform.api.schemas.common import AsOfQuery
@@ -42,12 +39,11 @@ from scf.platform.services.lending import drawdowns as drawdown_service
 from scf.platform.services.lending import facilities as facility_service
 from scf.platform.services.lending import facility_status
 from scf.platform.services.lending.loan_book import apply_repayment
+from scf.platform.services.lending.loan_queries import loan_view, repayment_dict
 from scf.platform.services.lending.queries import (
     drawdown_dict,
     facility_view,
     list_facilities,
-    loan_view,
-    repayment_dict,
     summary_dict,
 )
 from scf.platform.web_session import db_session
@@ -57,12 +53,13 @@ blp = make_blueprint(
 )
 
 
-def _today(value: dt.date | None) -> dt.date:
+def on_or_today(value: dt.date | None) -> dt.date:
+    """The date given, or today: the default of every date a caller may leave out."""
     return value or dt.date.today()
 
 
 def _facility(facility_id: int, as_of: dt.date | None = None) -> dict[str, object]:
-    return facility_view(db_session(), actor(), facility_id, _today(as_of)).to_dict()
+    return facility_view(db_session(), actor(), facility_id, on_or_today(as_of)).to_dict()
 
 
 @blp.route("/facilities")
@@ -109,7 +106,7 @@ class Facilities(MethodView):
         )
         session = db_session()
         facility = facility_service.propose_facility(
-            session, actor(), proposal, _today(body["as_of"])
+            session, actor(), proposal, on_or_today(body["as_of"])
         )
         return _facility(facility.id)
 
@@ -131,7 +128,7 @@ class Approve(MethodView):
         """Approve the pending proposal (a risk officer with enough authority, not its maker)."""
         session = db_session()
         facility_service.approve_facility(
-            session, actor(), facility_id, on=_today(body["on"]), comment=body["comment"]
+            session, actor(), facility_id, on=on_or_today(body["on"]), comment=body["comment"]
         )
         return _facility(facility_id)
 
@@ -153,16 +150,7 @@ class Resubmit(MethodView):
     @blp.response(200, FacilityOut)
     def post(self, body: dict[str, Any], facility_id: int) -> dict[str, object]:
         """Resubmit a sent-back proposal; the engine runs again."""
-        session = db_session()
-        facility_service.resubmit_facility(
-            session,
-            actor(),
-            facility_id,
-            amount=body["amount"],
-            as_of=_today(body["as_of"]),
-            comment=body["comment"],
-        )
-        return _facility(facility_id)
+        return _with_amount(facility_service.resubmit_facility, body, facility_id)
 
 
 @blp.route("/facilities/<int:facility_id>/limit-changes")
@@ -171,16 +159,22 @@ class LimitChanges(MethodView):
     @blp.response(201, FacilityOut)
     def post(self, body: dict[str, Any], facility_id: int) -> dict[str, object]:
         """Propose a new limit; it applies once approved (maker-checker)."""
-        session = db_session()
-        facility_service.propose_limit_change(
-            session,
-            actor(),
-            facility_id,
-            amount=body["amount"],
-            as_of=_today(body["as_of"]),
-            comment=body["comment"],
-        )
-        return _facility(facility_id)
+        return _with_amount(facility_service.propose_limit_change, body, facility_id)
+
+
+def _with_amount(
+    step: Callable[..., object], body: dict[str, Any], facility_id: int
+) -> dict[str, object]:
+    """A facility step that runs the engine again on a new amount (resubmit, limit change)."""
+    step(
+        db_session(),
+        actor(),
+        facility_id,
+        amount=body["amount"],
+        as_of=on_or_today(body["as_of"]),
+        comment=body["comment"],
+    )
+    return _facility(facility_id)
 
 
 @blp.route("/facilities/<int:facility_id>/status")
@@ -216,7 +210,7 @@ class FacilityDrawdowns(MethodView):
             facility_id,
             drawdown_service.DrawdownRequest(
                 amount=body["amount"],
-                requested_on=_today(body["requested_on"]),
+                requested_on=on_or_today(body["requested_on"]),
                 maturity_date=body["maturity_date"],
                 instalments=body["instalments"],
                 repayment_method=body["repayment_method"],
@@ -258,7 +252,9 @@ class Disburse(MethodView):
     def post(self, body: dict[str, Any], drawdown_id: int) -> dict[str, object]:
         """Disburse a pending drawdown: blocked → utilised."""
         session = db_session()
-        drawdown_service.disburse_drawdown(session, actor(), drawdown_id, on=_today(body["on"]))
+        drawdown_service.disburse_drawdown(
+            session, actor(), drawdown_id, on=on_or_today(body["on"])
+        )
         return _drawdown(drawdown_id)
 
 
@@ -279,7 +275,7 @@ class LoanDetail(MethodView):
     @blp.response(200, LoanOut)
     def get(self, args: dict[str, Any], loan_id: int) -> dict[str, object]:
         """A loan: schedule, repayments, payoff, days past due and class."""
-        return loan_view(db_session(), actor(), loan_id, _today(args.get("as_of"))).to_dict()
+        return loan_view(db_session(), actor(), loan_id, on_or_today(args.get("as_of"))).to_dict()
 
 
 @blp.route("/loans/<int:loan_id>/repayments")
@@ -300,7 +296,7 @@ class Repayments(MethodView):
             actor(),
             loan_id,
             amount=body["amount"],
-            paid_on=_today(body["paid_on"]),
+            paid_on=on_or_today(body["paid_on"]),
             reference=body["reference"],
         )
         return repayment_dict(repayment)
@@ -318,10 +314,10 @@ class Margin(MethodView):
             actor(),
             loan_id,
             body["amount"],
-            on=_today(body["paid_on"]),
+            on=on_or_today(body["paid_on"]),
             reference=body["reference"],
         )
-        return loan_view(session, actor(), loan_id, _today(body["paid_on"])).to_dict()
+        return loan_view(session, actor(), loan_id, on_or_today(body["paid_on"])).to_dict()
 
 
 @blp.route("/programmes/<int:programme_id>/usage")
@@ -342,78 +338,6 @@ class Usage(MethodView):
         return programme_usage(db_session(), programme).to_dict()
 
 
-def _receipt(number: str, on: dt.date) -> dict[str, object]:
-    session = db_session()
-    receipt = receipt_service.visible_receipt(session, actor(), number)
-    allowance = receipt_service.release_allowance(session, receipt, on)
-    return {
-        **receipt_service.receipt_snapshot(receipt),
-        "releasable_now": str(allowance.quantity),
-        "release_basis": allowance.basis,
-        "explanation": allowance.explanation,
-    }
-
-
-@blp.route("/warehouse-receipts")
-class Receipts(MethodView):
-    @blp.arguments(ReceiptIn)
-    @blp.response(201, ReceiptOut)
-    def post(self, body: dict[str, Any]) -> dict[str, object]:
-        """Record a warehouse receipt issued by a supervisor."""
-        session = db_session()
-        receipt = receipt_service.issue_receipt(
-            session,
-            actor(),
-            number=body["number"],
-            owner_uscc=body["owner"],
-            supervisor_uscc=body["supervisor"],
-            warehouse=body["warehouse"],
-            commodity=body["commodity"],
-            quantity=body["quantity"],
-            issued_on=_today(body["issued_on"]),
-        )
-        return _receipt(receipt.number, dt.date.today())
-
-
-@blp.route("/warehouse-receipts/<string:number>")
-class ReceiptDetail(MethodView):
-    @blp.arguments(AsOfQuery, location="query")
-    @blp.response(200, ReceiptOut)
-    def get(self, args: dict[str, Any], number: str) -> dict[str, object]:
-        """A receipt and how much of it may be released now, and why."""
-        return _receipt(number, _today(args.get("as_of")))
-
-
-@blp.route("/warehouse-receipts/<string:number>/split")
-class Split(MethodView):
-    @blp.arguments(SplitIn)
-    @blp.response(201, ReceiptOut(many=True))
-    def post(self, body: dict[str, Any], number: str) -> list[dict[str, object]]:
-        """Split a receipt; the parts must add up to the goods left; a pledge follows."""
-        session = db_session()
-        on = _today(body["on"])
-        children = receipt_service.split_receipt(session, actor(), number, body["parts"], on=on)
-        return [_receipt(c.number, on) for c in children]
-
-
-@blp.route("/warehouse-receipts/<string:number>/release")
-class Release(MethodView):
-    @blp.arguments(ReleaseIn)
-    @blp.response(200, ReceiptOut)
-    def post(self, body: dict[str, Any], number: str) -> dict[str, object]:
-        """Release goods (出库) within what repayment or 保兑仓 margin allows."""
-        session = db_session()
-        on = _today(body["on"])
-        receipt_service.release_goods(session, actor(), number, Decimal(body["quantity"]), on=on)
-        return _receipt(number, on)
-
-
-@blp.route("/warehouse-receipts/<string:number>/cancel")
-class CancelReceipt(MethodView):
-    @blp.arguments(ReasonIn)
-    @blp.response(200, ReceiptOut)
-    def post(self, body: dict[str, Any], number: str) -> dict[str, object]:
-        """Cancel an unpledged receipt that has released nothing (注销)."""
-        session = db_session()
-        receipt_service.cancel_receipt(session, actor(), number, reason=body["reason"])
-        return _receipt(number, dt.date.today())
+# Warehouse receipts are served under this blueprint (same tag in the OpenAPI document);
+# their views live in their own module, imported here so that they register.
+from scf.platform.api import warehouse_receipts  # noqa: E402, F401

@@ -112,9 +112,9 @@ def reconcile_command(as_json: bool) -> None:
     import sqlalchemy as sa
 
     from scf.platform.models import Facility, Loan, WarehouseReceipt
-    from scf.platform.services.collateral.receipts import reconcile_receipt
+    from scf.platform.services.collateral.receipt_queries import reconcile_receipt
     from scf.platform.services.lending.limits import reconcile_facility
-    from scf.platform.services.lending.loan_book import reconcile_loan
+    from scf.platform.services.lending.loan_queries import reconcile_loan
 
     with app_session() as session:
         problems = [

@@ -49,7 +49,7 @@ class SeedLoader(PartyFiles, LendingFiles, CollateralFiles):
         self.load_facilities_and_loans()
         self.load_relationships()
         self.load_collateral()
-        from scf.platform.services.lending.loan_book import schedule_seeded_loans
+        from scf.platform.demo.loan_history import schedule_seeded_loans
 
         schedule_seeded_loans(self.session, self.new_loans, self.created, SEED_AS_OF)
         return self.created

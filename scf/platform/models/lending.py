@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from scf.platform.models.base import Base, Timestamps, enum_type
 from scf.platform.models.enums import (
+    DrawdownStatus,
     FacilityStatus,
     GuarantorKind,
     LoanStatus,
@@ -135,7 +136,7 @@ class Drawdown(Timestamps, Base):
     facility_id: Mapped[int] = mapped_column(sa.ForeignKey("facilities.id"), index=True)
     amount: Mapped[Decimal] = mapped_column(Money())
     requested_on: Mapped[dt.date]
-    status: Mapped[str] = mapped_column(sa.String(20), index=True)
+    status: Mapped[DrawdownStatus] = mapped_column(enum_type(DrawdownStatus), index=True)
     loan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("loans.id"))
     requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     reason: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)

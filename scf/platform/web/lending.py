@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
@@ -22,7 +23,8 @@ from scf.platform.models.enums import FacilityStatus, GuarantorKind, Product, Re
 from scf.platform.services.lending import drawdowns as drawdown_service
 from scf.platform.services.lending import facilities as facility_service
 from scf.platform.services.lending.loan_book import apply_repayment
-from scf.platform.services.lending.queries import facility_view, list_facilities, loan_view
+from scf.platform.services.lending.loan_queries import loan_view
+from scf.platform.services.lending.queries import facility_view, list_facilities
 from scf.platform.web_session import db_session
 
 bp = Blueprint("lending", __name__, url_prefix="/lending")
@@ -62,6 +64,11 @@ def _codes(field: str) -> tuple[str, ...]:
     return tuple(c.strip() for c in raw.replace("，", ",").split(",") if c.strip())
 
 
+def _choices(enum_cls: type[StrEnum]) -> list[str]:
+    """The values a form offers for a code (its label comes from ``web/labels.py``)."""
+    return [member.value for member in enum_cls]
+
+
 def _problem(error: ScfError) -> dict[str, Any]:
     rules = error.errors.get("rules") if isinstance(error, RuleRefused) else None
     fields = {} if rules else error.errors
@@ -80,8 +87,8 @@ def facilities() -> Any:
         "lending/facilities.html",
         rows=rows,
         total=total,
-        statuses=[s.value for s in FacilityStatus],
-        products=[p.value for p in Product],
+        statuses=_choices(FacilityStatus),
+        products=_choices(Product),
         filters={"status": status, "product": product, "party": party},
     )
 
@@ -139,9 +146,9 @@ def propose() -> Any:
         "lending/propose.html",
         form=form,
         problem=problem,
-        products=[p.value for p in Product],
-        methods=[m.value for m in RepaymentMethod],
-        guarantor_kinds=[k.value for k in GuarantorKind],
+        products=_choices(Product),
+        methods=_choices(RepaymentMethod),
+        guarantor_kinds=_choices(GuarantorKind),
         today=dt.date.today().isoformat(),
     ), (422 if problem else 200)
 
@@ -214,7 +221,7 @@ def draw(facility_id: int) -> Any:
         view=view,
         form=request.form,
         problem=problem,
-        methods=[m.value for m in RepaymentMethod],
+        methods=_choices(RepaymentMethod),
         today=dt.date.today().isoformat(),
     ), (422 if problem else 200)
 

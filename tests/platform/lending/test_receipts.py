@@ -17,12 +17,11 @@ from scf.platform.demo.lending_world import World
 from scf.platform.errors import RuleRefused
 from scf.platform.models import Loan, WarehouseReceipt
 from scf.platform.models.enums import ReceiptStatus
+from scf.platform.services.collateral.receipt_queries import reconcile_receipt, release_allowance
 from scf.platform.services.collateral.receipts import (
     cancel_receipt,
     issue_receipt,
     pay_margin,
-    reconcile_receipt,
-    release_allowance,
     release_goods,
     split_receipt,
 )

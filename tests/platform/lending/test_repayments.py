@@ -21,12 +21,8 @@ from scf.platform.models import AuditEntry, Facility, Loan, Repayment
 from scf.platform.models.enums import LoanStatus
 from scf.platform.services.lending.drawdowns import DrawdownRequest, request_drawdown
 from scf.platform.services.lending.limits import facility_position, reconcile_facility
-from scf.platform.services.lending.loan_book import (
-    apply_repayment,
-    loan_payoff,
-    reconcile_loan,
-    refresh_loan_book,
-)
+from scf.platform.services.lending.loan_book import apply_repayment, refresh_loan_book
+from scf.platform.services.lending.loan_queries import loan_payoff, reconcile_loan
 
 D = Decimal
 

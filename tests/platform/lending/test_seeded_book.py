@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 
 from scf.platform.db import Database
 from scf.platform.models import Facility, Loan, Programme, WarehouseReceipt
-from scf.platform.services.collateral.receipts import reconcile_receipt
+from scf.platform.services.collateral.receipt_queries import reconcile_receipt
 from scf.platform.services.lending.limits import (
     facility_position,
     programme_usage,
     reconcile_facility,
 )
-from scf.platform.services.lending.loan_book import reconcile_loan
+from scf.platform.services.lending.loan_queries import reconcile_loan
 
 
 @pytest.fixture()

@@ -6,7 +6,7 @@ By product (``drawdown.products_backed_by.*`` in the policy):
   overdue, paid into the collection account, and never pledged before: the same debtor
   and invoice number claimed anywhere else on the books (any supplier) refuses it
   [003 §六(四)];
-- goods pledge and 保兑仓 name warehouse receipts: goods left × latest price × pledge
+- goods pledge and 保兑仓 name warehouse receipts: goods left × latest price × advance
   rate, the price not stale [003 §七(四)2]; 保兑仓 adds the cash margin paid with the
   drawdown, which must be ≥ 30% [003 §六(九)];
 - other products are secured by the collateral items attached to the facility: their
@@ -21,6 +21,7 @@ the same receivable or receipt.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -28,14 +29,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from scf.credit.availability import Candidate, collateral_headroom
-from scf.credit.explain import RuleResult, about, rule
+from scf.credit.collateral import RECEIPT, RECEIVABLE, receipt_rules
+from scf.credit.explain import RuleResult, about
 from scf.credit.facility_rules import collateral_rate_kind
-from scf.credit.goods import (
-    confirmed_warehouse_goods_ok,
-    confirmed_warehouse_margin_ok,
-    goods_acceptable,
-    pledge_rate,
-)
+from scf.credit.goods import confirmed_warehouse_margin_ok, goods_advance_rate
 from scf.credit.guarantees import Collateral, collateral_support
 from scf.credit.money import ZERO
 from scf.credit.pledges import Position
@@ -111,14 +108,10 @@ def _approved_debtors(session: Session, facility: Facility, on: dt.date) -> set[
     return {p for p in session.scalars(query) if p is not None}
 
 
-def _receivables(
-    session: Session,
-    facility: Facility,
-    on: dt.date,
-    codes: list[str] | None,
-    maturity: dt.date | None,
-    policy: Policy,
-) -> DrawdownCollateral:
+def _receivable_rows(
+    session: Session, facility: Facility, on: dt.date, codes: list[str] | None
+) -> list[Receivable]:
+    """The receivables named (locked, in id order), or the borrower's unpledged ones."""
     query = sa.select(Receivable).order_by(Receivable.id)
     if codes is None:
         query = query.where(
@@ -128,57 +121,48 @@ def _receivables(
         )
     else:
         query = query.where(Receivable.code.in_(codes)).with_for_update()
-    named = list(session.scalars(query))
-    out = DrawdownCollateral(None, receivables=named)
-    if codes is not None:
-        missing = sorted(set(codes) - {r.code for r in named})
-        if missing:
-            out.rules.append(
-                rule(
-                    "receivable_exists",
-                    "[003 §六(四)]",
-                    False,
-                    ",".join(missing),
-                    "已登记的应收账款",
-                    "未找到应收账款 (receivable not found)",
-                )
-            )
-        for r in named:
-            out.rules.append(
-                about(
-                    rule(
-                        "receivable_belongs_to_borrower",
-                        "[003 §六(四)]",
-                        r.creditor_party_id == facility.party_id,
-                        r.creditor_party_id,
-                        facility.party_id,
-                        "应收账款须为借款人所有 (the borrower is the creditor)",
-                    ),
-                    r.code,
-                )
-            )
+    return list(session.scalars(query))
+
+
+def _same_invoices(session: Session, named: list[Receivable]) -> list[Receivable]:
+    """Every claim on the books to the same debtors and invoice numbers (any supplier)."""
+    if not named:
+        return []
     keys = {r.invoice_number.replace(" ", "").upper() for r in named}
-    others = (
-        list(
-            session.scalars(
-                sa.select(Receivable).where(
-                    Receivable.debtor_party_id.in_({r.debtor_party_id for r in named}),
-                    _invoice_key(Receivable.invoice_number).in_(keys),
-                )
+    return list(
+        session.scalars(
+            sa.select(Receivable).where(
+                Receivable.debtor_party_id.in_({r.debtor_party_id for r in named}),
+                _invoice_key(Receivable.invoice_number).in_(keys),
             )
         )
-        if named
-        else []
     )
+
+
+def _receivables(
+    session: Session,
+    facility: Facility,
+    on: dt.date,
+    codes: list[str] | None,
+    maturity: dt.date | None,
+    policy: Policy,
+) -> DrawdownCollateral:
+    named = _receivable_rows(session, facility, on, codes)
+    out = DrawdownCollateral(None, receivables=named)
+    if codes is not None:
+        out.rules += _not_found(codes, [r.code for r in named], RECEIVABLE.exists)
+        out.rules += [
+            about(RECEIVABLE.belongs_to_borrower(r.creditor_party_id, facility.party_id), r.code)
+            for r in named
+        ]
     approved = _approved_debtors(session, facility, on)
-    tier = str((facility.decision or {}).get("tier", "general"))
     limit = receivable_limit(
         [_facts(r, approved) for r in named],
-        tier=tier,
+        tier=str((facility.decision or {}).get("tier", "general")),
         as_of=on,
         policy=policy,
         reference_limit=Decimal("1e15"),  # the facility limit is a candidate of its own
-        all_pledged=[_facts(r, approved) for r in others],
+        all_pledged=[_facts(r, approved) for r in _same_invoices(session, named)],
     )
     if codes is not None:
         for check in limit.checks:
@@ -199,6 +183,14 @@ def _receivables(
         "double_pledges": [d.receivable_ids for d in limit.double_pledges],
     }
     return out
+
+
+def _not_found(
+    asked: list[str], found: list[str], exists: Callable[[list[str]], RuleResult]
+) -> list[RuleResult]:
+    """The ``exists`` rule on what was named but not found, when anything was."""
+    missing = sorted(set(asked) - set(found))
+    return [exists(missing)] if missing else []
 
 
 def _factoring(
@@ -241,13 +233,57 @@ def latest_price(session: Session, commodity: str, on: dt.date) -> CommodityPric
     )
 
 
-def receipt_position(session: Session, receipt: WarehouseReceipt, on: dt.date) -> Position:
-    price = latest_price(session, receipt.commodity_code, on)
+def _position(receipt: WarehouseReceipt, price: CommodityPrice | None) -> Position:
+    """The goods left on the receipt at ``price`` (0 without one)."""
     return Position(
         receipt.number,
         receipt.quantity - receipt.released_quantity,
         ZERO if price is None else price.price,
     )
+
+
+def receipt_position(session: Session, receipt: WarehouseReceipt, on: dt.date) -> Position:
+    return _position(receipt, latest_price(session, receipt.commodity_code, on))
+
+
+def _receipt_rows(
+    session: Session, facility: Facility, numbers: list[str] | None
+) -> list[WarehouseReceipt]:
+    """The receipts named (locked, in id order), or the borrower's unpledged ones."""
+    query = sa.select(WarehouseReceipt).order_by(WarehouseReceipt.id)
+    if numbers is None:
+        query = query.where(
+            WarehouseReceipt.owner_party_id == facility.party_id,
+            WarehouseReceipt.status == ReceiptStatus.ISSUED,
+        )
+    else:
+        query = query.where(WarehouseReceipt.number.in_(numbers)).with_for_update()
+    return list(session.scalars(query))
+
+
+def _valued_receipt(
+    session: Session,
+    facility: Facility,
+    receipt: WarehouseReceipt,
+    on: dt.date,
+    rate: Decimal,
+    policy: Policy,
+) -> tuple[Decimal, list[RuleResult]]:
+    """One receipt's lending value now and every rule on pledging it."""
+    price = latest_price(session, receipt.commodity_code, on)
+    commodity = session.get(Commodity, receipt.commodity_code)
+    checks = receipt_rules(
+        owner=receipt.owner_party_id,
+        borrower=facility.party_id,
+        status=receipt.status.value,
+        pledged_loan=receipt.pledged_loan_id,
+        price_date=None if price is None else price.price_date,
+        category=commodity.category if commodity else receipt.commodity_code,
+        confirmed_warehouse=facility.product is Product.CONFIRMED_WAREHOUSE,
+        as_of=on,
+        policy=policy,
+    )
+    return _position(receipt, price).lending_value(rate), checks
 
 
 def _receipts(
@@ -259,70 +295,17 @@ def _receipts(
     amount: Decimal | None,
     policy: Policy,
 ) -> DrawdownCollateral:
-    query = sa.select(WarehouseReceipt).order_by(WarehouseReceipt.id)
-    if numbers is None:
-        query = query.where(
-            WarehouseReceipt.owner_party_id == facility.party_id,
-            WarehouseReceipt.status == ReceiptStatus.ISSUED,
-        )
-    else:
-        query = query.where(WarehouseReceipt.number.in_(numbers)).with_for_update()
-    named = list(session.scalars(query))
+    named = _receipt_rows(session, facility, numbers)
     out = DrawdownCollateral(None, receipts=named)
-    rate = pledge_rate(policy)
-    stale_days = int(policy.decimal("goods.stale_price_business_days"))
+    rate = goods_advance_rate(policy)
     if numbers is not None:
-        missing = sorted(set(numbers) - {r.number for r in named})
-        if missing:
-            out.rules.append(
-                rule(
-                    "receipt_exists",
-                    "[003 §七(四)2]",
-                    False,
-                    ",".join(missing),
-                    "已登记的仓单",
-                    "未找到仓单 (warehouse receipt not found)",
-                )
-            )
+        out.rules += _not_found(numbers, [r.number for r in named], RECEIPT.exists)
     total = ZERO
     values: dict[str, str] = {}
     for receipt in named:
-        position = receipt_position(session, receipt, on)
-        price = latest_price(session, receipt.commodity_code, on)
-        commodity = session.get(Commodity, receipt.commodity_code)
-        category = commodity.category if commodity else receipt.commodity_code
-        checks = [
-            rule(
-                "receipt_belongs_to_borrower",
-                "[003 §七(四)2]",
-                receipt.owner_party_id == facility.party_id,
-                receipt.owner_party_id,
-                facility.party_id,
-                "仓单须为借款人所有 (the borrower owns the receipt)",
-            ),
-            rule(
-                "receipt_not_pledged",
-                "[003 §七(四)2]",
-                receipt.status is ReceiptStatus.ISSUED and receipt.pledged_loan_id is None,
-                receipt.status.value,
-                ReceiptStatus.ISSUED.value,
-                "已质押、已拆分、已出库或已注销的仓单不能再质押 (a pledged receipt cannot be pledged again)",
-            ),
-            rule(
-                "price_current",
-                "[DOMAIN §6]",
-                price is not None and _business_days(price.price_date, on) <= stale_days,
-                None if price is None else price.price_date.isoformat(),
-                f"≤ {stale_days} 个工作日",
-                "质物须有近期市场价格 (a current market price for the goods)",
-            ),
-            goods_acceptable(category, policy),
-        ]
-        if facility.product is Product.CONFIRMED_WAREHOUSE:
-            checks.append(confirmed_warehouse_goods_ok(category, policy))
+        value, checks = _valued_receipt(session, facility, receipt, on, rate, policy)
         if numbers is not None:
             out.rules += [about(x, receipt.number) for x in checks if not x.ok]
-        value = position.lending_value(rate)
         values[receipt.number] = str(value)
         total += value
     basis = f"仓单质物 × 最新价格 × 质押率 {rate}"
@@ -333,14 +316,8 @@ def _receipts(
         total += paid
         basis += f" + 保证金 {paid:,.2f}"
     out.candidate = collateral_headroom(total, ZERO, basis=basis, clause="[003 §七(四)2]")
-    out.detail = {"lending_values": values, "pledge_rate": str(rate)}
+    out.detail = {"lending_values": values, "advance_rate": str(rate)}
     return out
-
-
-def _business_days(earlier: dt.date, later: dt.date) -> int:
-    from scf.credit.dates import business_days_between
-
-    return business_days_between(earlier, later)
 
 
 # ------------------------------------------------------------------- facility items

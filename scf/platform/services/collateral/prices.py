@@ -52,6 +52,9 @@ class PriceImportResult:
         }
 
 
+Accepted = dict[tuple[str, dt.date], tuple[Decimal, str]]  # (code, day) → (price, row label)
+
+
 @use_case
 def import_prices(
     session: Session,
@@ -66,51 +69,10 @@ def import_prices(
     refused. With ``refuse_when_all_rejected`` (a request, not a file in the drop folder),
     a batch of which no row is good is refused as a whole and nothing is written."""
     require_role(actor, Role.ADMIN, Role.RISK_OFFICER)
-    batch = list(rows)
     known = set(session.scalars(sa.select(Commodity.code)))
     result = PriceImportResult()
-    accepted: dict[tuple[str, dt.date], tuple[Decimal, str]] = {}
-    for label, data in batch:
-        errors: dict[str, list[str]] = {}
-        code, day, price = (
-            _commodity(data, known, errors),
-            _day(data, as_of, errors),
-            _price(data, errors),
-        )
-        if code is not None and day is not None and price is not None:
-            earlier = accepted.get((code, day))
-            if earlier is None:
-                accepted[(code, day)] = (price, label)
-                continue
-            if earlier[0] == price:
-                result.unchanged += 1
-                continue
-            errors.setdefault("price", []).append(
-                f"价格 (price): 与{earlier[1]}的 {earlier[0]} 冲突 (conflicts with {earlier[1]})"
-            )
-        result.rejected.append(RejectedRow(label, errors))
-    stored = _stored(session, accepted)
-    new: list[dict[str, object]] = []
-    for (code, day), (price, label) in accepted.items():
-        known_price = stored.get((code, day))
-        if known_price is None:
-            new.append(
-                {"commodity_code": code, "price_date": day, "price": price, "source": source}
-            )
-        elif known_price == price:
-            result.unchanged += 1
-        else:
-            result.rejected.append(
-                RejectedRow(
-                    label,
-                    {
-                        "price": [
-                            f"价格 (price): {code} {day} 已记录为 {known_price:f} "
-                            f"(already recorded as {known_price:f}; not overwritten)"
-                        ]
-                    },
-                )
-            )
+    accepted = _accepted_rows(rows, known, as_of, result)
+    new = _new_prices(_stored(session, accepted), accepted, source, result)
     if refuse_when_all_rejected and result.rejected and not (new or result.unchanged):
         raise ValidationFailed(
             "所有价格行均有误，未加载 (every row is invalid; nothing loaded)",
@@ -133,6 +95,69 @@ def import_prices(
             },
         )
     return result
+
+
+def _accepted_rows(
+    rows: Iterable[tuple[str, Mapping[str, object]]],
+    known: set[str],
+    as_of: dt.date,
+    result: PriceImportResult,
+) -> Accepted:
+    """Each row checked on its own; a repeat within the batch is unchanged if it agrees
+    and rejected if it does not. Rejections and repeats are counted in ``result``."""
+    accepted: Accepted = {}
+    for label, data in rows:
+        errors: dict[str, list[str]] = {}
+        code, day, price = (
+            _commodity(data, known, errors),
+            _day(data, as_of, errors),
+            _price(data, errors),
+        )
+        if code is not None and day is not None and price is not None:
+            earlier = accepted.get((code, day))
+            if earlier is None:
+                accepted[(code, day)] = (price, label)
+                continue
+            if earlier[0] == price:
+                result.unchanged += 1
+                continue
+            errors.setdefault("price", []).append(
+                f"价格 (price): 与{earlier[1]}的 {earlier[0]} 冲突 (conflicts with {earlier[1]})"
+            )
+        result.rejected.append(RejectedRow(label, errors))
+    return accepted
+
+
+def _new_prices(
+    stored: Mapping[tuple[str, dt.date], Decimal],
+    accepted: Accepted,
+    source: str,
+    result: PriceImportResult,
+) -> list[dict[str, object]]:
+    """The accepted prices not yet known; one already stored is unchanged if equal, and
+    refused rather than overwritten if it differs."""
+    new: list[dict[str, object]] = []
+    for (code, day), (price, label) in accepted.items():
+        known_price = stored.get((code, day))
+        if known_price is None:
+            new.append(
+                {"commodity_code": code, "price_date": day, "price": price, "source": source}
+            )
+        elif known_price == price:
+            result.unchanged += 1
+        else:
+            result.rejected.append(
+                RejectedRow(
+                    label,
+                    {
+                        "price": [
+                            f"价格 (price): {code} {day} 已记录为 {known_price:f} "
+                            f"(already recorded as {known_price:f}; not overwritten)"
+                        ]
+                    },
+                )
+            )
+    return new
 
 
 def _commodity(

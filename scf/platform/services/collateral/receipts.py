@@ -6,31 +6,24 @@ pledge follows the goods); goods leave it only as far as the loan allows — 随
 goods left still cover the balance, or for 保兑仓 the goods released stay within the
 margin paid (随缴保证金随提货) [003 §七(四)2, §六(九)] [000 §三(二)5]; an unpledged receipt
 with nothing released may be cancelled. ``released_quantity`` is the sum of the
-``ReceiptRelease`` rows, and ``reconcile_receipt`` proves it.
+``ReceiptRelease`` rows, and ``receipt_queries.reconcile_receipt`` proves it. Each
+function here is one use case; what pages read is in ``receipt_queries``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from scf.credit.explain import rule
-from scf.credit.goods import pledge_rate
+from scf.credit.collateral import issued_by_supervisor, price_known, receipt_cancellable
 from scf.credit.money import ZERO, quantize_fen
-from scf.credit.pledges import (
-    Allowance,
-    Position,
-    margin_allowance,
-    release_rule,
-    repayment_allowance,
-    split_rule,
-)
-from scf.credit.policy import load_policy
-from scf.platform.auth.access import Actor, can_view_party, require_lender, visible_loan
-from scf.platform.errors import Conflict, NotFound, ValidationFailed
+from scf.credit.pledges import release_rule, split_rule
+from scf.platform.auth.access import Actor, require_lender, visible_loan, visible_party
+from scf.platform.errors import Conflict, ValidationFailed
 from scf.platform.models import (
     Commodity,
     Loan,
@@ -39,44 +32,30 @@ from scf.platform.models import (
     ReceiptRelease,
     WarehouseReceipt,
 )
-from scf.platform.models.enums import (
-    LoanStatus,
-    PartyKind,
-    Product,
-    ReceiptStatus,
-    ReleaseBasis,
-)
+from scf.platform.models.enums import LoanStatus, Product, ReceiptStatus, ReleaseBasis
 from scf.platform.services import audit
-from scf.platform.services.collateral.pledged import latest_price, receipt_position
-from scf.platform.services.lending.balances import outstanding_principal
-from scf.platform.services.lending.granting import refuse
-from scf.platform.services.lending.limits import money_sum
+from scf.platform.services.collateral.pledged import latest_price
+from scf.platform.services.collateral.receipt_queries import (
+    LIVE,
+    margin_paid,
+    receipt_snapshot,
+    release_allowance,
+    visible_receipt,
+)
+from scf.platform.services.lending.limits import lock_facility
+from scf.platform.services.lending.refusals import refuse
 from scf.platform.services.unit_of_work import use_case
 
-LIVE = (ReceiptStatus.ISSUED, ReceiptStatus.PLEDGED)
-
-
-def receipt_snapshot(receipt: WarehouseReceipt) -> dict[str, object]:
-    return {
-        "number": receipt.number,
-        "status": receipt.status.value,
-        "quantity": str(receipt.quantity),
-        "released_quantity": str(receipt.released_quantity),
-        "pledged_loan_id": receipt.pledged_loan_id,
-        "parent_id": receipt.parent_id,
-    }
-
-
-def visible_receipt(
-    session: Session, actor: Actor, number: str, *, lock: bool = False
-) -> WarehouseReceipt:
-    query = sa.select(WarehouseReceipt).where(WarehouseReceipt.number == number)
-    if lock:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    receipt = session.scalar(query)
-    if receipt is None or not can_view_party(session, actor, receipt.owner_party_id):
-        raise NotFound(f"未找到仓单 (warehouse receipt not found): {number}")
-    return receipt
+# What each part of a split receipt keeps of it: whose goods, where, which, and the pledge.
+INHERITED_BY_PARTS = (
+    "owner_party_id",
+    "supervisor_party_id",
+    "warehouse",
+    "commodity_code",
+    "unit",
+    "status",
+    "pledged_loan_id",
+)
 
 
 def _positive(value: Decimal, field: str) -> Decimal:
@@ -86,6 +65,24 @@ def _positive(value: Decimal, field: str) -> Decimal:
             errors={field: ["必须大于0 (must be positive)"]},
         )
     return value
+
+
+def _audit(
+    session: Session, actor: Actor, action: str, receipt: WarehouseReceipt, **change: Any
+) -> None:
+    """A step in the receipt's life in the audit log: ``before``, ``after`` (the receipt
+    now unless given) and ``context``, as ``audit.record`` takes them."""
+    change.setdefault("after", receipt_snapshot(receipt))
+    audit.record(session, actor, f"receipt.{action}", "warehouse_receipt", receipt.id, **change)
+
+
+def _commodity(session: Session, code: str) -> Commodity:
+    goods = session.get(Commodity, code)
+    if goods is None:
+        raise ValidationFailed(
+            f"commodity (品种): 未知 “{code}” (unknown)", errors={"commodity": ["unknown"]}
+        )
+    return goods
 
 
 @use_case
@@ -104,27 +101,12 @@ def issue_receipt(
     """Record a receipt issued by a warehouse supervisor for goods it holds."""
     require_lender(actor)
     _positive(quantity, "quantity")
-    from scf.platform.auth.access import visible_party
-
     owner = visible_party(session, actor, owner_uscc)
     supervisor = session.scalar(sa.select(Party).where(Party.uscc == supervisor_uscc))
-    goods = session.get(Commodity, commodity)
-    if goods is None:
-        raise ValidationFailed(
-            f"commodity (品种): 未知 “{commodity}” (unknown)", errors={"commodity": ["unknown"]}
-        )
-    checks = [
-        rule(
-            "issued_by_supervisor",
-            "[003 §七(四)2]",
-            supervisor is not None and supervisor.kind is PartyKind.WAREHOUSE_SUPERVISOR,
-            None if supervisor is None else supervisor.kind.value,
-            PartyKind.WAREHOUSE_SUPERVISOR.value,
-            "仓单须由仓储监管机构出具 (issued by a warehouse supervisor)",
-        )
-    ]
-    if not checks[0].ok:
-        raise refuse("仓单不能登记 (receipt refused)", checks)
+    goods = _commodity(session, commodity)
+    check = issued_by_supervisor(None if supervisor is None else supervisor.kind.value)
+    if not check.ok:
+        raise refuse("仓单不能登记 (receipt refused)", [check])
     if session.scalar(sa.select(WarehouseReceipt.id).where(WarehouseReceipt.number == number)):
         raise Conflict(f"仓单号已存在 (receipt number exists): {number}")
     assert supervisor is not None
@@ -142,14 +124,7 @@ def issue_receipt(
     )
     session.add(receipt)
     session.flush()
-    audit.record(
-        session,
-        actor,
-        "receipt.issue",
-        "warehouse_receipt",
-        receipt.id,
-        after=receipt_snapshot(receipt),
-    )
+    _audit(session, actor, "issue", receipt)
     return receipt
 
 
@@ -167,91 +142,24 @@ def split_receipt(
     if not check.ok:
         raise refuse("仓单拆分被拒绝 (split refused)", [check])
     before = receipt_snapshot(receipt)
+    inherited = {c: getattr(receipt, c) for c in INHERITED_BY_PARTS}
     children = [
         WarehouseReceipt(
             number=f"{receipt.number}-{k}",
-            owner_party_id=receipt.owner_party_id,
-            supervisor_party_id=receipt.supervisor_party_id,
-            warehouse=receipt.warehouse,
-            commodity_code=receipt.commodity_code,
             quantity=part,
             released_quantity=ZERO,
-            unit=receipt.unit,
             issued_on=on,
-            status=receipt.status,
             parent_id=receipt.id,
-            pledged_loan_id=receipt.pledged_loan_id,
+            **inherited,
         )
         for k, part in enumerate(parts, start=1)
     ]
     session.add_all(children)
     receipt.status = ReceiptStatus.SPLIT
     session.flush()
-    audit.record(
-        session,
-        actor,
-        "receipt.split",
-        "warehouse_receipt",
-        receipt.id,
-        before=before,
-        after={**receipt_snapshot(receipt), "children": [c.number for c in children]},
-    )
+    after = {**receipt_snapshot(receipt), "children": [c.number for c in children]}
+    _audit(session, actor, "split", receipt, before=before, after=after)
     return children
-
-
-def _loan_positions(session: Session, loan: Loan, on: dt.date) -> list[Position]:
-    live = session.scalars(
-        sa.select(WarehouseReceipt)
-        .where(WarehouseReceipt.pledged_loan_id == loan.id, WarehouseReceipt.status.in_(LIVE))
-        .order_by(WarehouseReceipt.id)
-    )
-    return [receipt_position(session, r, on) for r in live]
-
-
-def margin_paid(session: Session, loan_id: int) -> Decimal:
-    return (
-        session.scalar(
-            sa.select(money_sum(MarginDeposit.amount)).where(MarginDeposit.loan_id == loan_id)
-        )
-        or ZERO
-    )
-
-
-def released_value(session: Session, loan_id: int) -> Decimal:
-    return (
-        session.scalar(
-            sa.select(money_sum(ReceiptRelease.value)).where(ReceiptRelease.loan_id == loan_id)
-        )
-        or ZERO
-    )
-
-
-def release_allowance(session: Session, receipt: WarehouseReceipt, on: dt.date) -> Allowance:
-    """How much of ``receipt`` may leave the warehouse on ``on``, and why."""
-    position = receipt_position(session, receipt, on)
-    if receipt.status is ReceiptStatus.ISSUED:
-        return Allowance(receipt.number, position.quantity, "unpledged", "仓单未质押，可自由提货")
-    if receipt.status is not ReceiptStatus.PLEDGED or receipt.pledged_loan_id is None:
-        return Allowance(receipt.number, ZERO, "none", f"仓单状态 {receipt.status.value}")
-    loan = session.get(Loan, receipt.pledged_loan_id)
-    assert loan is not None
-    balance = (
-        ZERO
-        if loan.status is LoanStatus.REPAID
-        else (loan.principal if loan.status is LoanStatus.PENDING else outstanding_principal(loan))
-    )
-    if loan.product is Product.CONFIRMED_WAREHOUSE and balance > 0:
-        return margin_allowance(
-            position,
-            margin_paid=margin_paid(session, loan.id),
-            released_value=released_value(session, loan.id),
-        )
-    return repayment_allowance(
-        _loan_positions(session, loan, on),
-        receipt.number,
-        balance=balance,
-        rate=pledge_rate(load_policy(on)),
-    )
 
 
 @use_case
@@ -265,23 +173,12 @@ def release_goods(
     if receipt.pledged_loan_id is not None:
         loan = session.get(Loan, receipt.pledged_loan_id)
         if loan is not None:
-            from scf.platform.services.lending.limits import lock_facility
-
             lock_facility(session, loan.facility_id)
     allowance = release_allowance(session, receipt, on)
     price = latest_price(session, receipt.commodity_code, on)
     checks = [release_rule(quantity, allowance)]
     if receipt.status is ReceiptStatus.PLEDGED:
-        checks.append(
-            rule(
-                "price_known",
-                "[DOMAIN §6]",
-                price is not None,
-                None if price is None else price.price_date.isoformat(),
-                "有市场价格",
-                "质押仓单出库须按市价计值 (a pledged release is valued at market price)",
-            )
-        )
+        checks.append(price_known(None if price is None else price.price_date))
     if any(not c.ok for c in checks):
         raise refuse("提货被拒绝，未写入任何数据 (release refused; nothing written)", checks)
     before = receipt_snapshot(receipt)
@@ -303,16 +200,7 @@ def release_goods(
     if receipt.released_quantity == receipt.quantity:
         receipt.status = ReceiptStatus.RELEASED
     session.flush()
-    audit.record(
-        session,
-        actor,
-        "receipt.release",
-        "warehouse_receipt",
-        receipt.id,
-        before=before,
-        after=receipt_snapshot(receipt),
-        context=allowance.to_dict(),
-    )
+    _audit(session, actor, "release", receipt, before=before, context=allowance.to_dict())
     return release
 
 
@@ -321,28 +209,12 @@ def cancel_receipt(session: Session, actor: Actor, number: str, *, reason: str) 
     """Cancel (注销) a receipt that is not pledged and has released nothing."""
     require_lender(actor)
     receipt = visible_receipt(session, actor, number, lock=True)
-    check = rule(
-        "receipt_cancellable",
-        "[003 §七(四)2]",
-        receipt.status is ReceiptStatus.ISSUED and receipt.released_quantity == 0,
-        f"{receipt.status.value}, released {receipt.released_quantity}",
-        "issued, released 0",
-        "仅未质押且未出库的仓单可注销 (only an unpledged receipt with nothing released)",
-    )
+    check = receipt_cancellable(receipt.status.value, receipt.released_quantity)
     if not check.ok:
         raise refuse("仓单注销被拒绝 (cancellation refused)", [check])
     before = receipt_snapshot(receipt)
     receipt.status = ReceiptStatus.CANCELLED
-    audit.record(
-        session,
-        actor,
-        "receipt.cancel",
-        "warehouse_receipt",
-        receipt.id,
-        before=before,
-        after=receipt_snapshot(receipt),
-        context={"reason": reason},
-    )
+    _audit(session, actor, "cancel", receipt, before=before, context={"reason": reason})
     session.flush()
     return receipt
 
@@ -378,40 +250,3 @@ def pay_margin(
         after={"amount": str(amount), "margin_paid": str(margin_paid(session, loan.id))},
     )
     return deposit
-
-
-def reconcile_receipt(session: Session, receipt: WarehouseReceipt) -> list[str]:
-    """``released_quantity`` = Σ releases; a split parent's children hold what it had left."""
-    problems = []
-    released = (
-        session.scalar(
-            sa.select(
-                sa.type_coerce(
-                    sa.func.coalesce(sa.func.sum(ReceiptRelease.quantity), 0),
-                    ReceiptRelease.quantity.type,
-                )
-            ).where(ReceiptRelease.receipt_id == receipt.id)
-        )
-        or ZERO
-    )
-    if released != receipt.released_quantity:
-        problems.append(
-            f"{receipt.number}: released {receipt.released_quantity} ≠ Σ releases {released}"
-        )
-    if receipt.status is ReceiptStatus.SPLIT:
-        children = (
-            session.scalar(
-                sa.select(
-                    sa.type_coerce(
-                        sa.func.coalesce(sa.func.sum(WarehouseReceipt.quantity), 0),
-                        WarehouseReceipt.quantity.type,
-                    )
-                ).where(WarehouseReceipt.parent_id == receipt.id)
-            )
-            or ZERO
-        )
-        if children != receipt.quantity - receipt.released_quantity:
-            problems.append(
-                f"{receipt.number}: children hold {children}, parent had {receipt.quantity - receipt.released_quantity}"
-            )
-    return problems

@@ -1,9 +1,10 @@
 """Drawdowns (提款): checked against availability, then blocked, then utilised.
 
 A drawdown request locks the facility and its programme, computes availability
-(``limit_accounting.facility_availability``: facility, collateral, programme, group)
-and every rule on it and its collateral; if any fails it is refused with them and
-nothing is written. Otherwise a pending loan blocks the amount and its receivables or
+(``limits.facility_availability``: facility, collateral, programme, group) and asks
+every rule on it and its collateral (``scf.credit.drawdowns``, ``scf.credit.collateral``;
+the same ``facility_active`` again at disbursal); if any fails it is refused with them
+and nothing is written. Otherwise a pending loan blocks the amount and its receivables or
 warehouse receipts are pledged to it; disbursal turns it into an active loan with its
 schedule from the credit engine (utilised); cancelling a pending one frees the amount
 and the collateral.
@@ -19,11 +20,14 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from scf.credit.availability import drawdown_rules
-from scf.credit.explain import RuleResult, rule
-from scf.credit.money import ZERO
-from scf.credit.policy import load_policy
-from scf.credit.schedules import term_rule
+from scf.credit.availability import Availability, LimitPosition
+from scf.credit.drawdowns import (
+    disbursal_rules,
+    drawdown_rules,
+    drawdown_term_rule,
+    drawdown_terms,
+)
+from scf.credit.policy import Policy, load_policy
 from scf.platform.auth.access import Actor, require_lender, visible_facility
 from scf.platform.errors import Conflict, NotFound, ValidationFailed
 from scf.platform.models import (
@@ -42,8 +46,11 @@ from scf.platform.models.enums import (
     RepaymentMethod,
 )
 from scf.platform.services import audit
-from scf.platform.services.collateral.pledged import backing, drawdown_collateral
-from scf.platform.services.lending.granting import refuse
+from scf.platform.services.collateral.pledged import (
+    DrawdownCollateral,
+    backing,
+    drawdown_collateral,
+)
 from scf.platform.services.lending.limits import (
     facility_availability,
     facility_position,
@@ -51,11 +58,11 @@ from scf.platform.services.lending.limits import (
 )
 from scf.platform.services.lending.loan_book import (
     loan_snapshot,
-    months_between,
     refresh_delinquency,
     schedule_for,
     store_schedule,
 )
+from scf.platform.services.lending.refusals import refuse
 from scf.platform.services.unit_of_work import use_case
 
 
@@ -74,6 +81,7 @@ class DrawdownRequest:
 
 
 def _validate(request: DrawdownRequest, facility: Facility) -> tuple[RepaymentMethod, Decimal]:
+    """The request's own figures, then the method and rate it takes (``drawdown_terms``)."""
     errors: dict[str, list[str]] = {}
     if request.amount <= 0:
         errors["amount"] = ["必须大于0 (must be positive)"]
@@ -81,30 +89,27 @@ def _validate(request: DrawdownRequest, facility: Facility) -> tuple[RepaymentMe
         errors["instalments"] = ["至少1期 (at least one)"]
     if request.margin is not None and request.margin < 0:
         errors["margin"] = ["不能为负 (must not be negative)"]
-    method = facility.repayment_method
+    named = None
     if request.repayment_method is not None:
         try:
-            given = RepaymentMethod(request.repayment_method)
+            named = RepaymentMethod(request.repayment_method).value
         except ValueError:
             errors["repayment_method"] = [f"未知还款方式 “{request.repayment_method}”"]
-        else:
-            if method is not None and given is not method:
-                errors["repayment_method"] = [
-                    f"额度核定的还款方式为 {method.value} (the facility fixes {method.value})"
-                ]
-            method = given
-    if method is None and "repayment_method" not in errors:
-        errors["repayment_method"] = ["额度未核定还款方式，须填写 (required for this facility)"]
-    rate = request.rate_annual if request.rate_annual is not None else facility.rate_annual
-    if rate is None:
-        errors["rate_annual"] = ["额度未核定利率，须填写 (required for this facility)"]
-    elif not ZERO < rate < 1:
-        errors["rate_annual"] = ["须在0与1之间，如0.0815 (a ratio between 0 and 1)"]
+    terms = drawdown_terms(
+        facility_method=None
+        if facility.repayment_method is None
+        else facility.repayment_method.value,
+        facility_rate=facility.rate_annual,
+        method=named,
+        rate=request.rate_annual,
+    )
+    for name, message in terms.errors.items():
+        errors.setdefault(name, [message])
     if errors:
         first = next(iter(errors))
         raise ValidationFailed(f"{first}: {errors[first][0]}", errors=errors)
-    assert method is not None and rate is not None
-    return method, rate
+    assert terms.method is not None and terms.rate is not None
+    return RepaymentMethod(terms.method), terms.rate
 
 
 def _named_collateral(request: DrawdownRequest, kind: str) -> None:
@@ -120,17 +125,37 @@ def _named_collateral(request: DrawdownRequest, kind: str) -> None:
         )
 
 
-def _term_rule(session: Session, facility: Facility, request: DrawdownRequest) -> RuleResult:
-    kinds = {
+def _pledged_kinds(session: Session, facility: Facility) -> set[str]:
+    """The kinds of the collateral items attached to the facility (the term limit reads them)."""
+    return {
         k.value
         for k in session.scalars(
             sa.select(CollateralItem.kind).where(CollateralItem.pledged_facility_id == facility.id)
         )
     }
-    return term_rule(
-        months_between(request.requested_on, request.maturity_date),
-        deposit_or_bond_pledged=bool(kinds) and kinds <= {"deposit", "bond"},
-        policy=load_policy(request.requested_on),
+
+
+def _collateral(
+    session: Session,
+    facility: Facility,
+    request: DrawdownRequest,
+    position: LimitPosition,
+    policy: Policy,
+) -> DrawdownCollateral:
+    """What backs the drawdown: the receivables or receipts it names, or the facility's items."""
+    kind = backing(facility.product, policy)
+    _named_collateral(request, kind)
+    return drawdown_collateral(
+        session,
+        facility,
+        request.requested_on,
+        exposure=position.exposure,
+        policy=policy,
+        receivable_codes=list(request.receivable_codes) if kind == "receivables" else None,
+        receipt_numbers=list(request.receipt_numbers) if kind == "warehouse_receipts" else None,
+        margin=request.margin,
+        amount=request.amount,
+        maturity=request.maturity_date,
     )
 
 
@@ -146,42 +171,86 @@ def request_drawdown(
     assert facility is not None
     method, rate = _validate(request, facility)
     policy = load_policy(request.requested_on)
-    kind = backing(facility.product, policy)
-    _named_collateral(request, kind)
     position = facility_position(session, facility)
-    collateral = drawdown_collateral(
-        session,
-        facility,
-        request.requested_on,
-        exposure=position.exposure,
-        policy=policy,
-        receivable_codes=list(request.receivable_codes) if kind == "receivables" else None,
-        receipt_numbers=list(request.receipt_numbers) if kind == "warehouse_receipts" else None,
-        margin=request.margin,
-        amount=request.amount,
-        maturity=request.maturity_date,
-    )
+    collateral = _collateral(session, facility, request, position, policy)
     available = facility_availability(
         session, facility, request.requested_on, collateral=collateral.candidate, position=position
     )
-    status = facility.status.value
-    if status == "active" and request.requested_on > facility.end_date:
-        status = "expired"
     rules = [
         *drawdown_rules(
             amount=request.amount,
             on=request.requested_on,
             maturity=request.maturity_date,
-            facility_status=status,
+            facility_status=facility.status.value,
             facility_start=facility.start_date,
             facility_end=facility.end_date,
             available=available,
         ),
-        _term_rule(session, facility, request),
+        drawdown_term_rule(
+            request.requested_on, request.maturity_date, _pledged_kinds(session, facility), policy
+        ),
         *collateral.rules,
     ]
     if any(r.result == "fail" for r in rules):
         raise refuse("提款被拒绝，未写入任何数据 (drawdown refused; nothing written)", rules)
+    loan = _pending_loan(session, facility, request, method, rate)
+    _pledge(session, loan, collateral.receivables, collateral.receipts, request)
+    drawdown = Drawdown(
+        facility_id=facility.id,
+        amount=request.amount,
+        requested_on=request.requested_on,
+        status=DrawdownStatus.PENDING,
+        loan_id=loan.id,
+        requested_by_id=actor.user_id,
+        reason={
+            "availability": available.to_dict(),
+            "rules": [r.to_dict() for r in rules],
+            "collateral": collateral.detail,
+            "instalments": request.instalments,
+            "policy_version": policy.version,
+        },
+    )
+    session.add(drawdown)
+    session.flush()
+    _audit_request(session, actor, drawdown, loan, facility, position, available)
+    if request.disburse:
+        disburse_drawdown(session, actor, drawdown.id, on=request.requested_on)
+    return drawdown
+
+
+def _audit_request(
+    session: Session,
+    actor: Actor,
+    drawdown: Drawdown,
+    loan: Loan,
+    facility: Facility,
+    position: LimitPosition,
+    available: Availability,
+) -> None:
+    """The request in the audit log: the facility's position before and after it."""
+    audit.record(
+        session,
+        actor,
+        "drawdown.request",
+        "drawdown",
+        drawdown.id,
+        before={"position": position.to_dict()},
+        after={
+            "loan": loan_snapshot(loan),
+            "position": facility_position(session, facility).to_dict(),
+        },
+        context={"availability": available.to_dict()},
+    )
+
+
+def _pending_loan(
+    session: Session,
+    facility: Facility,
+    request: DrawdownRequest,
+    method: RepaymentMethod,
+    rate: Decimal,
+) -> Loan:
+    """The loan a checked drawdown becomes, pending (it blocks the amount) until disbursed."""
     loan = Loan(
         code=f"LN{request.requested_on:%Y%m%d}{secrets.token_hex(3).upper()}",
         facility_id=facility.id,
@@ -196,40 +265,7 @@ def request_drawdown(
     )
     session.add(loan)
     session.flush()
-    _pledge(session, loan, collateral.receivables, collateral.receipts, request)
-    drawdown = Drawdown(
-        facility_id=facility.id,
-        amount=request.amount,
-        requested_on=request.requested_on,
-        status=DrawdownStatus.PENDING.value,
-        loan_id=loan.id,
-        requested_by_id=actor.user_id,
-        reason={
-            "availability": available.to_dict(),
-            "rules": [r.to_dict() for r in rules],
-            "collateral": collateral.detail,
-            "instalments": request.instalments,
-            "policy_version": policy.version,
-        },
-    )
-    session.add(drawdown)
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "drawdown.request",
-        "drawdown",
-        drawdown.id,
-        before={"position": position.to_dict()},
-        after={
-            "loan": loan_snapshot(loan),
-            "position": facility_position(session, facility).to_dict(),
-        },
-        context={"availability": available.to_dict()},
-    )
-    if request.disburse:
-        disburse_drawdown(session, actor, drawdown.id, on=request.requested_on)
-    return drawdown
+    return loan
 
 
 def _pledge(
@@ -263,8 +299,8 @@ def _pending(session: Session, actor: Actor, drawdown_id: int) -> tuple[Drawdown
     visible_facility(session, actor, drawdown.facility_id)
     facility = lock_facility(session, drawdown.facility_id)
     session.refresh(drawdown)
-    if drawdown.status != DrawdownStatus.PENDING.value:
-        raise Conflict(f"提款 {drawdown_id} 状态为 {drawdown.status} (not pending)")
+    if drawdown.status is not DrawdownStatus.PENDING:
+        raise Conflict(f"提款 {drawdown_id} 状态为 {drawdown.status.value} (not pending)")
     loan = session.get(Loan, drawdown.loan_id)
     assert facility is not None and loan is not None
     return drawdown, facility, loan
@@ -275,31 +311,20 @@ def disburse_drawdown(session: Session, actor: Actor, drawdown_id: int, *, on: d
     """Blocked → utilised: the loan becomes active with its schedule from the engine."""
     require_lender(actor)
     drawdown, facility, loan = _pending(session, actor, drawdown_id)
-    rules = [
-        rule(
-            "facility_active",
-            "[003 §八]",
-            facility.status.value == "active" and on <= facility.end_date,
-            facility.status.value,
-            "active",
-            "额度须为有效状态 (the facility must be active)",
-        ),
-        rule(
-            "disbursed_on_or_after_request",
-            "[003 §十(一)]",
-            drawdown.requested_on <= on < loan.maturity_date,
-            on.isoformat(),
-            f"{drawdown.requested_on.isoformat()} ≤ 放款日 < {loan.maturity_date.isoformat()}",
-            "放款日不得早于申请日、须早于到期日 (disbursed between request and maturity)",
-        ),
-    ]
+    rules = disbursal_rules(
+        facility_status=facility.status.value,
+        facility_end=facility.end_date,
+        requested_on=drawdown.requested_on,
+        on=on,
+        maturity=loan.maturity_date,
+    )
     if any(not r.ok for r in rules):
         raise refuse("放款被拒绝 (disbursal refused)", rules)
     before = loan_snapshot(loan)
     loan.drawn_on = on
     loan.status = LoanStatus.ACTIVE
     store_schedule(loan, schedule_for(loan, int(drawdown.reason.get("instalments", 1))))
-    drawdown.status = DrawdownStatus.UTILISED.value
+    drawdown.status = DrawdownStatus.UTILISED
     session.flush()
     refresh_delinquency(loan, on)
     audit.record(
@@ -335,7 +360,7 @@ def cancel_drawdown(session: Session, actor: Actor, drawdown_id: int, *, reason:
         receipt.pledged_loan_id = None
         receipt.status = ReceiptStatus.ISSUED
     loan.status = LoanStatus.CANCELLED
-    drawdown.status = DrawdownStatus.CANCELLED.value
+    drawdown.status = DrawdownStatus.CANCELLED
     audit.record(
         session,
         actor,

@@ -18,12 +18,11 @@ import secrets
 from decimal import Decimal
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from scf.credit.authority import authority_rule, lowest_sufficient_level, not_own_proposal_rule
+from scf.credit.authority import authority_rule, not_own_proposal_rule
 from scf.credit.dates import add_years
-from scf.credit.explain import rule
+from scf.credit.granting import collateral_not_pledged_elsewhere, facility_not_ended
 from scf.credit.policy import load_policy
 from scf.platform.auth.access import (
     Actor,
@@ -47,7 +46,6 @@ from scf.platform.services.lending.granting import (
     GrantDecision,
     evaluate_grant,
     party_total_limits,
-    refuse,
 )
 from scf.platform.services.lending.limits import (
     lock_facility,
@@ -59,9 +57,9 @@ from scf.platform.services.lending.proposals import (
     recorded_terms,
     stored_terms,
 )
+from scf.platform.services.lending.queries import approvals, pending_step
+from scf.platform.services.lending.refusals import refuse
 from scf.platform.services.unit_of_work import use_case
-
-PROPOSALS = (ApprovalAction.PROPOSE, ApprovalAction.RESUBMIT, ApprovalAction.PROPOSE_CHANGE)
 
 
 def snapshot(facility: Facility) -> dict[str, Any]:
@@ -101,6 +99,29 @@ def _step(
     )
 
 
+def audit_step(
+    session: Session,
+    actor: Actor,
+    action: str,
+    facility: Facility,
+    before: dict[str, Any] | None,
+    context: dict[str, Any],
+    *,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """A maker-checker step in the audit log: the facility before and after it."""
+    audit.record(
+        session,
+        actor,
+        f"facility.{action}",
+        "facility",
+        facility.id,
+        before=before,
+        after=snapshot(facility) if after is None else after,
+        context=context,
+    )
+
+
 @use_case
 def propose_facility(
     session: Session, actor: Actor, proposal: Proposal, as_of: dt.date
@@ -111,20 +132,9 @@ def propose_facility(
         raise Forbidden("提议需要具名用户 (a proposal needs a named user, not the system)")
     terms = proposal_terms(session, actor, proposal, as_of)
     for item in terms.collateral:
-        if item.pledged_facility_id is not None:
-            raise refuse(
-                "抵质押物已押于其他额度 (collateral already pledged)",
-                [
-                    rule(
-                        "collateral_not_pledged_elsewhere",
-                        "[003 §七]",
-                        False,
-                        item.code,
-                        "未抵押",
-                        "抵质押物不得重复抵押 (collateral pledged once)",
-                    )
-                ],
-            )
+        check = collateral_not_pledged_elsewhere(item.code, item.pledged_facility_id)
+        if not check.ok:
+            raise refuse("抵质押物已押于其他额度 (collateral already pledged)", [check])
     decision = evaluate_grant(session, terms)
     facility = Facility(
         code=f"FA{as_of:%Y%m%d}{secrets.token_hex(3).upper()}",
@@ -153,39 +163,10 @@ def propose_facility(
     for item in terms.collateral:
         item.pledged_facility_id = facility.id
     _step(session, facility, actor, ApprovalAction.PROPOSE, facility.limit_amount, proposal.comment)
-    audit.record(
-        session,
-        actor,
-        "facility.propose",
-        "facility",
-        facility.id,
-        after=snapshot(facility),
-        context={"decision": facility.decision, "collateral": list(proposal.collateral_codes)},
-    )
+    context = {"decision": facility.decision, "collateral": list(proposal.collateral_codes)}
+    audit_step(session, actor, "propose", facility, None, context)
     session.flush()
     return facility
-
-
-def approvals(session: Session, facility: Facility) -> list[Approval]:
-    return list(
-        session.scalars(
-            sa.select(Approval).where(Approval.facility_id == facility.id).order_by(Approval.id)
-        )
-    )
-
-
-def pending_step(session: Session, facility: Facility) -> Approval | None:
-    """The proposal awaiting a decision: a new facility's, or a limit change's."""
-    steps = approvals(session, facility)
-    last = steps[-1] if steps else None
-    if last is None or last.action not in {a.value for a in PROPOSALS}:
-        return None
-    if facility.status in (FacilityStatus.PROPOSED,) or (
-        last.action == ApprovalAction.PROPOSE_CHANGE.value
-        and facility.status in (FacilityStatus.ACTIVE, FacilityStatus.FROZEN)
-    ):
-        return last
-    return None
 
 
 def locked_facility(session: Session, actor: Actor, facility_id: int) -> Facility:
@@ -213,14 +194,7 @@ def approve_facility(
     rules = [
         not_own_proposal_rule(pending.actor_id, actor.user_id),
         authority_rule(level, facility.product.value, total, policy),
-        rule(
-            "facility_not_ended",
-            "[003 §八]",
-            on <= facility.end_date,
-            on.isoformat(),
-            f"≤ {facility.end_date.isoformat()}",
-            "额度到期后不能再审批 (a facility past its end date cannot be approved)",
-        ),
+        facility_not_ended(on, facility.end_date),
     ]
     if any(not r.ok for r in rules):
         raise refuse("审批被拒绝 (approval refused)", rules)
@@ -236,15 +210,13 @@ def approve_facility(
         facility.status = FacilityStatus.ACTIVE
     facility.approved_by_id = actor.user_id
     _step(session, facility, actor, ApprovalAction.APPROVE, pending.amount, comment)
-    audit.record(
+    audit_step(
         session,
         actor,
-        "facility.approve",
-        "facility",
-        facility.id,
-        before=before,
-        after=snapshot(facility),
-        context={"rules": [r.to_dict() for r in rules], "level": level},
+        "approve",
+        facility,
+        before,
+        {"rules": [r.to_dict() for r in rules], "level": level},
     )
     session.flush()
     return facility
@@ -276,16 +248,7 @@ def send_back_facility(
     else:
         facility.status = FacilityStatus.SENT_BACK
     _step(session, facility, actor, ApprovalAction.SEND_BACK, pending.amount, comment)
-    audit.record(
-        session,
-        actor,
-        "facility.send_back",
-        "facility",
-        facility.id,
-        before=before,
-        after=snapshot(facility),
-        context={"comment": comment},
-    )
+    audit_step(session, actor, "send_back", facility, before, {"comment": comment})
     session.flush()
     return facility
 
@@ -322,16 +285,7 @@ def resubmit_facility(
     facility.status = FacilityStatus.PROPOSED
     facility.proposed_by_id = actor.user_id
     _step(session, facility, actor, ApprovalAction.RESUBMIT, facility.limit_amount, comment)
-    audit.record(
-        session,
-        actor,
-        "facility.resubmit",
-        "facility",
-        facility.id,
-        before=before,
-        after=snapshot(facility),
-        context={"decision": facility.decision},
-    )
+    audit_step(session, actor, "resubmit", facility, before, {"decision": facility.decision})
     session.flush()
     return facility
 
@@ -356,23 +310,14 @@ def propose_limit_change(
     decision = _decide_again(session, facility, amount, as_of)
     facility.decision = {**(facility.decision or {}), "pending_change": decision.to_dict()}
     _step(session, facility, actor, ApprovalAction.PROPOSE_CHANGE, decision.granted.amount, comment)
-    audit.record(
+    audit_step(
         session,
         actor,
-        "facility.propose_change",
-        "facility",
-        facility.id,
-        before=snapshot(facility),
+        "propose_change",
+        facility,
+        snapshot(facility),
+        {"decision": decision.to_dict()},
         after={**snapshot(facility), "proposed_limit": str(decision.granted.amount)},
-        context={"decision": decision.to_dict()},
     )
     session.flush()
     return approvals(session, facility)[-1]
-
-
-def authority_needed(
-    session: Session, facility: Facility, amount: Decimal, on: dt.date
-) -> str | None:
-    """The lowest approval level that may approve ``amount`` on this facility."""
-    total = party_total_limits(session, facility.party_id, facility.id) + amount
-    return lowest_sufficient_level(facility.product.value, total, load_policy(on))

@@ -8,6 +8,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from scf.credit.drawdowns import EXPIRING, facility_status_on
 from scf.credit.money import ZERO
 from scf.credit.policy import load_policy
 from scf.platform.auth.access import Actor, require_role
@@ -15,7 +16,7 @@ from scf.platform.errors import Conflict, NotFound, ValidationFailed
 from scf.platform.models import CollateralItem, Facility
 from scf.platform.models.enums import FacilityStatus, Role
 from scf.platform.services import audit
-from scf.platform.services.lending.facilities import locked_facility, snapshot
+from scf.platform.services.lending.facilities import audit_step, locked_facility, snapshot
 from scf.platform.services.lending.limits import facility_position
 from scf.platform.services.lending.proposals import choice
 from scf.platform.services.unit_of_work import use_case
@@ -60,44 +61,29 @@ def set_facility_status(
             item.pledged_facility_id = None
     before = snapshot(facility)
     facility.status = target
-    audit.record(
-        session,
-        actor,
-        f"facility.{target.value}",
-        "facility",
-        facility.id,
-        before=before,
-        after=snapshot(facility),
-        context={"reason": reason},
-    )
+    audit_step(session, actor, target.value, facility, before, {"reason": reason})
     session.flush()
     return facility
 
 
 @use_case
 def expire_facilities(session: Session, actor: Actor, as_of: dt.date) -> list[Facility]:
-    """Mark facilities past their end date expired (the drawdown check refuses them anyway)."""
+    """Write down the expiry ``facility_status_on`` already reads from the calendar (the
+    drawdown and disbursal checks refuse an ended facility before this runs)."""
     ended = list(
         session.scalars(
             sa.select(Facility).where(
                 Facility.end_date < as_of,
-                Facility.status.in_([FacilityStatus.ACTIVE, FacilityStatus.FROZEN]),
+                Facility.status.in_(EXPIRING),
             )
         )
     )
     for facility in ended:
         before = snapshot(facility)
-        facility.status = FacilityStatus.EXPIRED
-        audit.record(
-            session,
-            actor,
-            "facility.expired",
-            "facility",
-            facility.id,
-            before=before,
-            after=snapshot(facility),
-            context={"as_of": as_of.isoformat()},
+        facility.status = FacilityStatus(
+            facility_status_on(facility.status.value, facility.end_date, as_of)
         )
+        audit_step(session, actor, "expired", facility, before, {"as_of": as_of.isoformat()})
     session.flush()
     return ended
 

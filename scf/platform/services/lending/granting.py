@@ -1,7 +1,9 @@
 """Running the credit engine on a facility proposal (授信审查): gather, ask, explain.
 
-The engine decides every rule; this module loads what it needs from the database and
-collects the answers: admission and tier (``assess_loaded_party``), the product's own
+The engine decides every rule (``scf.credit.granting`` and the rules it gathers); this
+module loads the facts from the database — the borrower, its people and guarantors, the
+collateral offered, programme membership, what the programme and group already use —
+and collects the answers: admission and tier (``assess_loaded_party``), the product's own
 conditions (``facility_rules.product_rules``), the guarantee mix and each guarantor
 [003 §七], personal guarantees [003 §七(二)4], no mutual guarantee between small firms
 [003 §七(二)5], machinery [003 §七(三)3], pricing [000 第8篇], and the granted amount as
@@ -12,34 +14,33 @@ the lowest of the named candidates [DOMAIN §4]. Any failed rule refuses the pro
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from scf.credit.explain import RuleResult, rule
-from scf.credit.facility_rules import (
-    collateral_rate_kind,
-    guarantee_kind,
-    pricing_guarantee_class,
-    product_cap_for,
-    product_rules,
+from scf.credit.assessment import Assessment
+from scf.credit.dates import months_between
+from scf.credit.explain import RuleResult
+from scf.credit.facility_rules import product_cap_for, product_rules
+from scf.credit.granting import (
+    CollateralItemFacts,
+    CollateralPackage,
+    assessment_findings,
+    collateral_package,
+    formula_rate,
+    granted,
+    granted_amount_positive,
+    programme_relationships,
 )
-from scf.credit.guarantees import (
-    Collateral,
-    collateral_support,
-    guarantee_mix_rules,
-    guarantee_strength,
-    machinery_rules,
-    mutual_guarantee_rule,
-    required_personal_guarantors,
-)
-from scf.credit.limits import GrantedAmount, granted_amount
-from scf.credit.money import ZERO, floor_fen, quantize_to
+from scf.credit.guarantees import mutual_guarantee_rule, required_personal_guarantors
+from scf.credit.limits import GrantedAmount
+from scf.credit.money import ZERO
 from scf.credit.policy import Policy, load_policy
-from scf.credit.pricing import PricingError, derive_levels, quote
-from scf.platform.errors import RuleRefused, ValidationFailed
+from scf.credit.pricing import RATE_OUT_OF_BOUNDS, PricingError, rate_within_bounds
+from scf.platform.errors import ValidationFailed
 from scf.platform.models import (
     CollateralItem,
     Facility,
@@ -65,7 +66,7 @@ from scf.platform.services.lending.guarantors import (
     person_links,
 )
 from scf.platform.services.lending.limits import money_sum, programme_usage
-from scf.platform.services.lending.loan_book import months_between
+from scf.platform.services.lending.refusals import refuse
 from scf.platform.services.parties.assessment import (
     ASSESSABLE,
     assess_loaded_party,
@@ -130,23 +131,21 @@ class GrantDecision:
         }
 
 
-def refuse(message: str, rules: list[RuleResult] | tuple[RuleResult, ...]) -> RuleRefused:
-    """A ``RuleRefused`` whose message and ``errors`` name every failed rule."""
-    failed = [r for r in rules if r.result == "fail"]
-    names = "; ".join(
-        f"{r.id} {r.clause}: {r.message} [实际 observed: {r.observed}; 要求 required: {r.threshold}]"
-        for r in failed
-    )
-    return RuleRefused(f"{message}: {names}", errors={"rules": [r.to_dict() for r in failed]})
-
-
-def _edge_to(session: Session, party_id: int, as_of: dt.date, **target: object) -> bool:
+def _edge_to(
+    session: Session,
+    party_id: int,
+    as_of: dt.date,
+    kinds: Sequence[RelationshipKind],
+    **target: object,
+) -> bool:
+    """Whether the party has a relationship of one of ``kinds`` to ``target`` on ``as_of``."""
     return (
         session.scalar(
             sa.select(Relationship.id)
             .where(
                 Relationship.source_party_id == party_id,
                 Relationship.valid_on(as_of),
+                Relationship.kind.in_(kinds),
                 *(getattr(Relationship, k) == v for k, v in target.items()),
             )
             .limit(1)
@@ -156,72 +155,53 @@ def _edge_to(session: Session, party_id: int, as_of: dt.date, **target: object) 
 
 
 def in_programme(session: Session, party: Party, programme: Programme | None, on: dt.date) -> bool:
-    """The party supplies to / distributes for the core, or trades in the market, on ``on``."""
+    """The party has, on ``on``, a relationship ``programme_relationships`` names to the
+    programme's core enterprise or market."""
     if programme is None:
         return False
-    if programme.kind is ProgrammeKind.CORE:
-        return any(
-            _edge_to(session, party.id, on, kind=kind, target_party_id=programme.core_party_id)
-            for kind in (RelationshipKind.SUPPLIES_TO, RelationshipKind.DISTRIBUTES_FOR)
-        )
-    return _edge_to(
+    target = (
+        {"target_party_id": programme.core_party_id}
+        if programme.kind is ProgrammeKind.CORE
+        else {"target_market_id": programme.market_id}
+    )
+    kinds = programme_relationships(programme.kind)
+    return _edge_to(session, party.id, on, kinds, **target)
+
+
+def _in_group(session: Session, terms: FacilityTerms) -> bool:
+    return terms.group is not None and _edge_to(
         session,
-        party.id,
-        on,
-        kind=RelationshipKind.MEMBER_OF_MARKET,
-        target_market_id=programme.market_id,
+        terms.party.id,
+        terms.as_of,
+        [RelationshipKind.MEMBER_OF_GROUP],
+        target_group_id=terms.group.id,
     )
 
 
-def _collateral_rules(
-    terms: FacilityTerms, tier: str, policy: Policy
-) -> tuple[list[RuleResult], dict[str, Decimal], Decimal]:
-    """Guarantee mix, machinery, and the collateral's lending value."""
-    parts: dict[str, Decimal] = {}
-    out: list[RuleResult] = []
-    for item in terms.collateral:
-        value = collateral_support(
-            [
-                Collateral(
-                    collateral_rate_kind(item.kind.value, item.real_estate_use),
-                    item.appraised_value,
-                    item.maturity_value,
-                )
-            ],
-            policy,
+def _item_facts(item: CollateralItem) -> CollateralItemFacts:
+    """The item as the engine reads it: the columns of the same names, the kind as its value."""
+    names = [f.name for f in fields(CollateralItemFacts) if f.name != "kind"]
+    return CollateralItemFacts(kind=item.kind.value, **{n: getattr(item, n) for n in names})
+
+
+def _collateral(terms: FacilityTerms, tier: str, policy: Policy) -> CollateralPackage:
+    """The collateral items and guarantee companies offered, valued and checked."""
+    return collateral_package(
+        [_item_facts(i) for i in terms.collateral],
+        [g.amount for g in terms.guarantees if g.kind is GuarantorKind.GUARANTEE_COMPANY],
+        tier=tier,
+        requested=terms.requested,
+        as_of=terms.as_of,
+        policy=policy,
+    )
+
+
+def _require_borrower(party: Party) -> None:
+    if party.kind not in ASSESSABLE:
+        raise ValidationFailed(
+            f"party (借款人): {party.name} 不是企业或个体工商户 (not a borrower)",
+            errors={"party": ["only enterprises and individual businesses borrow"]},
         )
-        kind = guarantee_kind(item.kind.value, item.real_estate_use)
-        if kind is not None:
-            parts[kind] = parts.get(kind, ZERO) + value
-        if item.kind.value == "machinery":
-            if None in (item.purchase_date, item.newness, item.unit_value):
-                out.append(
-                    rule(
-                        "machinery_details_given",
-                        "[003 §七(三)3]",
-                        False,
-                        item.code,
-                        "购置日期、成新率、单价",
-                        "机器设备须登记购置日期、成新率和单台价值",
-                    )
-                )
-            else:
-                assert item.purchase_date and item.newness is not None and item.unit_value
-                out += machinery_rules(
-                    general_purpose=bool(item.general_purpose),
-                    purchased_on=item.purchase_date,
-                    newness=item.newness,
-                    unit_value=item.unit_value,
-                    as_of=terms.as_of,
-                    policy=policy,
-                )
-    for g in terms.guarantees:
-        if g.kind is GuarantorKind.GUARANTEE_COMPANY:
-            parts["guarantee_company"] = parts.get("guarantee_company", ZERO) + g.amount
-    if parts:
-        out += guarantee_mix_rules(tier, parts, terms.requested, policy)
-    support = sum((v for k, v in parts.items() if k != "guarantee_company"), ZERO)
-    return out, parts, support
 
 
 def evaluate_grant(
@@ -232,99 +212,23 @@ def evaluate_grant(
     ``facility_id`` is the facility being changed (a limit change), left out of the sums
     it would otherwise count twice."""
     policy = load_policy(terms.as_of)
-    party = terms.party
-    if party.kind not in ASSESSABLE:
-        raise ValidationFailed(
-            f"party (借款人): {party.name} 不是企业或个体工商户 (not a borrower)",
-            errors={"party": ["only enterprises and individual businesses borrow"]},
-        )
-    assessed = assess_loaded_party(session, party, terms.as_of, requested_amount=terms.requested)
-    answer = assessed.assessment
-    rules: list[RuleResult] = [r for r in answer.rules if r.result != "pass"]
-    if answer.tier == "prohibited":
-        rules += [r for r in answer.tier_rules if r.result == "fail"]
-    if answer.reference_limit.missing:
-        rules.append(
-            rule(
-                "reference_limit_computable",
-                answer.reference_limit.clause,
-                False,
-                ",".join(answer.reference_limit.missing),
-                "齐全",
-                "缺少计算风险敞口限额的数据 (figures missing for the reference limit)",
-            )
-        )
-    snapshot = latest_snapshot(session, party.id, terms.as_of)
-    collateral_results, parts, support = _collateral_rules(terms, answer.tier, policy)
-    rules += collateral_results
-    strong = any(guarantee_strength(k, policy) == "strong" for k, v in parts.items() if v > 0)
-    rules += product_rules(
-        terms.product.value,
-        tier=answer.tier,
-        term_months=months_between(terms.start_date, terms.end_date),
-        repayment_method=terms.repayment_method.value,
-        strong_guarantee=strong,
-        registered_and_operating_locally=terms.registered_and_operating_locally,
-        taxable_revenue_last_year=None if snapshot is None else snapshot.taxable_revenue_last_year,
-        in_programme=in_programme(session, party, terms.programme, terms.as_of),
-        in_group=terms.group is not None
-        and _edge_to(
-            session,
-            party.id,
-            terms.as_of,
-            kind=RelationshipKind.MEMBER_OF_GROUP,
-            target_group_id=terms.group.id,
-        ),
-        has_real_estate=any(i.kind.value == "real_estate" for i in terms.collateral),
-        policy=policy,
-    )
-    pairs = guarantee_pairs(session, terms.as_of)
-    signed: set[str] = set()
-    for g in terms.guarantees:
-        if g.kind is GuarantorKind.PERSONAL:
-            signed.add(str(g.guarantor.id))
-            continue
-        results, size = guarantor_checks(session, g, terms.as_of, policy)
-        rules += results
-        rules.append(
-            mutual_guarantee_rule(
-                str(g.guarantor.id), size, str(party.id), answer.size_class, pairs
-            )
-        )
-    party_type = ASSESSABLE[party.kind]
-    personal = required_personal_guarantors(
-        party_type, person_links(session, party, terms.as_of), signed, policy
-    )
-    rules.append(personal.rule)
-    candidates: dict[str, Decimal | None] = {
-        "reference_limit": None
-        if answer.reference_limit.missing
-        else answer.reference_limit.amount,
-        "requested": terms.requested,
-        "product_cap": product_cap_for(terms.product.value, party_type, policy),
-        "collateral_support": support if terms.collateral else None,
-    }
-    if terms.programme is not None:
-        candidates["programme_remaining"] = programme_usage(session, terms.programme).remaining
-    if terms.group is not None and terms.group.total_limit is not None:
-        candidates["joint_group_remaining"] = terms.group.total_limit - _group_limits(
-            session, terms.group.id, facility_id
-        )
-    granted = granted_amount(candidates)
-    granted = GrantedAmount(floor_fen(granted.amount), granted.binding, granted.candidates)
-    rules.append(
-        rule(
-            "granted_amount_positive",
-            "[003 §八]",
-            granted.amount > 0,
-            f"{granted.amount:f} ({granted.binding})",
-            "> 0",
-            "核定额度为各项限额孰低，须大于0 (the lowest candidate leaves something to grant)",
-        )
-    )
-    rate, pricing = _price(terms, snapshot, answer.tier, parts, policy)
+    _require_borrower(terms.party)
+    answer = assess_loaded_party(
+        session, terms.party, terms.as_of, requested_amount=terms.requested
+    ).assessment
+    snapshot = latest_snapshot(session, terms.party.id, terms.as_of)
+    collateral = _collateral(terms, answer.tier, policy)
+    rules = [
+        *assessment_findings(answer),
+        *collateral.rules,
+        *_product_rules(session, terms, answer.tier, snapshot, collateral, policy),
+        *_guarantee_rules(session, terms, answer.size_class, policy),
+    ]
+    amount = _granted(session, terms, answer, collateral, facility_id, policy)
+    rules.append(granted_amount_positive(amount))
+    rate, pricing = _price(terms, snapshot, answer.tier, collateral.parts, policy)
     decision = GrantDecision(
-        granted=granted,
+        granted=amount,
         tier=answer.tier,
         admission=answer.decision,
         rules=tuple(rules),
@@ -341,6 +245,81 @@ def evaluate_grant(
     if any(r.result == "fail" for r in rules):
         raise refuse("授信不符合规则，未提交 (refused by the credit rules; nothing saved)", rules)
     return decision
+
+
+def _product_rules(
+    session: Session,
+    terms: FacilityTerms,
+    tier: str,
+    snapshot: FinancialSnapshot | None,
+    collateral: CollateralPackage,
+    policy: Policy,
+) -> tuple[RuleResult, ...]:
+    """The product's own conditions, on the facts the network and the books hold."""
+    return product_rules(
+        terms.product.value,
+        tier=tier,
+        term_months=months_between(terms.start_date, terms.end_date),
+        repayment_method=terms.repayment_method.value,
+        strong_guarantee=collateral.strong,
+        registered_and_operating_locally=terms.registered_and_operating_locally,
+        taxable_revenue_last_year=None if snapshot is None else snapshot.taxable_revenue_last_year,
+        in_programme=in_programme(session, terms.party, terms.programme, terms.as_of),
+        in_group=_in_group(session, terms),
+        has_real_estate=collateral.has_real_estate,
+        policy=policy,
+    )
+
+
+def _guarantee_rules(
+    session: Session, terms: FacilityTerms, size_class: str | None, policy: Policy
+) -> list[RuleResult]:
+    """Each guarantor's rules and the mutual-guarantee ban [003 §七(二)1-3,5], then the
+    personal guarantees the borrower's people owe [003 §七(二)4]."""
+    pairs = guarantee_pairs(session, terms.as_of)
+    signed: set[str] = set()
+    rules: list[RuleResult] = []
+    party = terms.party
+    for g in terms.guarantees:
+        if g.kind is GuarantorKind.PERSONAL:
+            signed.add(str(g.guarantor.id))
+            continue
+        results, size = guarantor_checks(session, g, terms.as_of, policy)
+        rules += results
+        rules.append(
+            mutual_guarantee_rule(str(g.guarantor.id), size, str(party.id), size_class, pairs)
+        )
+    personal = required_personal_guarantors(
+        ASSESSABLE[party.kind], person_links(session, party, terms.as_of), signed, policy
+    )
+    rules.append(personal.rule)
+    return rules
+
+
+def _granted(
+    session: Session,
+    terms: FacilityTerms,
+    answer: Assessment,
+    collateral: CollateralPackage,
+    facility_id: int | None,
+    policy: Policy,
+) -> GrantedAmount:
+    """The candidates of the granted amount, gathered from the books, and the lowest."""
+    programme_remaining = group_remaining = None
+    if terms.programme is not None:
+        programme_remaining = programme_usage(session, terms.programme).remaining
+    if terms.group is not None and terms.group.total_limit is not None:
+        group_remaining = terms.group.total_limit - _group_limits(
+            session, terms.group.id, facility_id
+        )
+    return granted(
+        reference_limit=answer.reference_limit,
+        requested=terms.requested,
+        product_cap=product_cap_for(terms.product.value, ASSESSABLE[terms.party.kind], policy),
+        collateral_support=collateral.support,
+        programme_remaining=programme_remaining,
+        joint_group_remaining=group_remaining,
+    )
 
 
 def _group_limits(session: Session, group_id: int, leave_out: int | None) -> Decimal:
@@ -361,46 +340,34 @@ def _price(
     parts: dict[str, Decimal],
     policy: Policy,
 ) -> tuple[Decimal, dict[str, object] | None]:
-    """The rate given, or the pricing formula's [000 第8篇 一(二)], with contribution and
-    prospect derived from the tier as the pricing quote does when the proposal omits them."""
-    rating = None if snapshot is None else snapshot.rating
+    """The rate given, or the pricing formula's (``scf.credit.granting.formula_rate``)."""
     if terms.rate_annual is not None:
-        if terms.rate_annual <= 0 or terms.rate_annual >= 1:
+        if not rate_within_bounds(terms.rate_annual):
             raise ValidationFailed(
-                "rate_annual (年利率): 须在0与1之间，如0.0815 (a ratio between 0 and 1)",
+                f"rate_annual (年利率): {RATE_OUT_OF_BOUNDS}",
                 errors={"rate_annual": ["须在0与1之间 (between 0 and 1, e.g. 0.0815)"]},
             )
         return terms.rate_annual, None
-    if rating is None:
+    if snapshot is None or snapshot.rating is None:
         raise ValidationFailed(
             "rate_annual (年利率): 借款人无评级，无法按定价公式定价，请填写利率 "
             "(no rating to price from: give rate_annual)",
             errors={"rate_annual": ["无评级时必填 (required when the borrower has no rating)"]},
         )
     try:
-        levels = derive_levels(
-            tier,
-            frozenset(snapshot.tier_factors or ()) if snapshot is not None else frozenset(),
-            policy,
+        return formula_rate(
+            rating=snapshot.rating,
+            tier=tier,
+            tier_factors=frozenset(snapshot.tier_factors or ()),
+            guarantee_parts=parts,
             contribution=terms.contribution,
             prospect=terms.prospect,
-        )
-        result = quote(
-            rating=rating,
-            guarantee=pricing_guarantee_class(parts, policy),
-            contribution=levels.contribution,
-            prospect=levels.prospect,
             policy=policy,
         )
     except PricingError as error:
         raise ValidationFailed(
             f"pricing (定价): {error}", errors={"pricing": [str(error)]}
         ) from None
-    # rates are stored to six places (Ratio), rounded half-up like every figure here
-    return quantize_to(result.annual_rate, 6), {
-        **result.to_dict(),
-        "derived": levels.reasons,
-    }
 
 
 def party_total_limits(session: Session, party_id: int, leave_out: int | None) -> Decimal:

@@ -189,15 +189,17 @@ def reconcile_facility(session: Session, facility: Facility) -> list[str]:
         .where(Drawdown.facility_id == facility.id)
     ).all()
     expected = {
-        DrawdownStatus.PENDING.value: {LoanStatus.PENDING},
-        DrawdownStatus.UTILISED.value: set(DISBURSED),
-        DrawdownStatus.CANCELLED.value: {LoanStatus.CANCELLED},
+        DrawdownStatus.PENDING: {LoanStatus.PENDING},
+        DrawdownStatus.UTILISED: set(DISBURSED),
+        DrawdownStatus.CANCELLED: {LoanStatus.CANCELLED},
     }
     for drawdown, loan in rows:
         if drawdown.amount != loan.principal:
             problems.append(f"drawdown {drawdown.id}: {drawdown.amount} ≠ loan {loan.principal}")
         if loan.status not in expected.get(drawdown.status, set()):
-            problems.append(f"drawdown {drawdown.id} {drawdown.status} but loan {loan.status}")
+            problems.append(
+                f"drawdown {drawdown.id} {drawdown.status.value} but loan {loan.status.value}"
+            )
     position = facility_position(session, facility)
     if min(position.blocked, position.outstanding, position.released) < ZERO:
         problems.append(f"facility {facility.id}: negative figure in {position.to_dict()}")

@@ -3,30 +3,29 @@
 Schedules are never computed here: ``scf.credit.schedules`` builds them and
 ``scf.credit.repayments`` applies money to them; this module only stores what they
 return, so the API, the seed and the jobs agree. Balances are derived
-(``outstanding_principal``), and ``reconcile_loan`` proves the stored schedule agrees
-with the repayments.
+(``outstanding_principal``), and ``loan_queries.reconcile_loan`` proves the stored
+schedule agrees with the repayments. Each public function here is one use case or a
+step of one; what pages read is in ``loan_queries``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from scf.credit.dates import add_months
-from scf.credit.delinquency import delinquency_class
+from scf.credit.dates import months_between
+from scf.credit.delinquency import days_past_due, delinquency_class
 from scf.credit.money import ZERO
 from scf.credit.policy import load_policy
 from scf.credit.repayments import (
+    Allocation,
     Line,
-    Payoff,
     RepaymentError,
     allocate,
     end_on_maturity,
-    payoff,
     prepayment_mode,
 )
 from scf.credit.schedules import Schedule, build_schedule
@@ -37,15 +36,8 @@ from scf.platform.models.enums import LoanStatus, ReceiptStatus, RepaymentMethod
 from scf.platform.services import audit
 from scf.platform.services.lending.balances import outstanding_principal
 from scf.platform.services.lending.limits import lock_facility
+from scf.platform.services.lending.loan_queries import schedule_lines
 from scf.platform.services.unit_of_work import use_case
-
-
-def months_between(start: dt.date, end: dt.date) -> int:
-    """Whole months from ``start`` to ``end``, at least one (a part month counts)."""
-    months = (end.year - start.year) * 12 + end.month - start.month
-    if add_months(start, months) < end:
-        months += 1
-    return max(months, 1)
 
 
 def schedule_for(loan: Loan, principal_instalments: int) -> Schedule:
@@ -91,75 +83,14 @@ def store_schedule(loan: Loan, schedule: Schedule) -> None:
     ]
 
 
-def days_past_due(loan: Loan, as_of: dt.date) -> int:
-    """Days since the oldest instalment due on or before ``as_of`` that is not fully paid."""
-    for line in loan.instalments:
-        if line.due_date > as_of:
-            break
-        if line.principal_paid < line.principal_due or line.interest_paid < line.interest_due:
-            return (as_of - line.due_date).days
-    return 0
-
-
 def refresh_delinquency(loan: Loan, as_of: dt.date) -> None:
-    loan.days_past_due = days_past_due(loan, as_of)
+    loan.days_past_due = days_past_due(loan.instalments, as_of)
     loan.delinquency_class = delinquency_class(loan.days_past_due, load_policy(as_of))
     if outstanding_principal(loan) == ZERO:
         loan.status = LoanStatus.REPAID
 
 
-def replay_seed_history(loan: Loan, paid_principal_instalments: int, as_of: dt.date) -> int:
-    """Record as paid, on their due dates, the lines due before ``as_of``, stopping at the
-    first principal instalment beyond the ``paid_principal_instalments`` the seed says were
-    paid: that one and those after it stay unpaid (the loan's arrears). Returns lines paid."""
-    principal_lines = 0
-    paid = 0
-    for line in loan.instalments:
-        if line.due_date >= as_of:
-            break
-        if line.principal_due > ZERO:
-            principal_lines += 1
-            if principal_lines > paid_principal_instalments:
-                break
-        line.principal_paid, line.interest_paid = line.principal_due, line.interest_due
-        loan.repayments.append(
-            Repayment(
-                paid_on=line.due_date,
-                amount=line.principal_due + line.interest_due,
-                principal_part=line.principal_due,
-                interest_part=line.interest_due,
-                reference=f"seed-{loan.code}-{line.seq}",
-            )
-        )
-        paid += 1
-    return paid
-
-
-def schedule_seeded_loans(
-    session: Session, loans: list[tuple[Loan, int, int]], created: Counter[str], as_of: dt.date
-) -> None:
-    for loan, principal_instalments, paid in loans:
-        store_schedule(loan, schedule_for(loan, principal_instalments))
-        created["instalments"] += len(loan.instalments)
-        created["repayments"] += replay_seed_history(loan, paid, as_of)
-        refresh_delinquency(loan, as_of)
-    session.flush()
-
-
 # ------------------------------------------------------------------- repayments
-
-
-def schedule_lines(loan: Loan) -> list[Line]:
-    """The stored schedule as the engine's lines (what is due and what is paid)."""
-    return [
-        Line(i.seq, i.due_date, i.principal_due, i.interest_due, i.principal_paid, i.interest_paid)
-        for i in sorted(loan.instalments, key=lambda i: i.seq)
-    ]
-
-
-def loan_payoff(loan: Loan, on: dt.date) -> Payoff:
-    """What closes the loan on ``on`` (提前结清金额)."""
-    return payoff(schedule_lines(loan), on=on, rate=loan.rate_annual, policy=load_policy(on))
 
 
 def _store_lines(loan: Loan, lines: tuple[Line, ...]) -> None:
@@ -209,43 +140,9 @@ def apply_repayment(
             "amount (还款金额): 必须大于0 (must be positive)",
             errors={"amount": ["必须大于0 (must be positive)"]},
         )
-    lock_facility(session, loan.facility_id)
-    loan = session.scalar(
-        sa.select(Loan)
-        .where(Loan.id == loan_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    assert loan is not None
-    if loan.status is not LoanStatus.ACTIVE:
-        raise Conflict(f"贷款 {loan.code} 状态为 {loan.status.value}，不能还款 (not active)")
-    if paid_on < loan.drawn_on:
-        raise ValidationFailed(
-            f"paid_on (还款日): 早于放款日 {loan.drawn_on} (before the loan was drawn)",
-            errors={"paid_on": [f"不得早于 {loan.drawn_on} (not before the drawdown)"]},
-        )
-    policy = load_policy(paid_on)
+    loan = _locked_repayable(session, loan, paid_on)
     before = loan_snapshot(loan)
-    try:
-        result = allocate(
-            schedule_lines(loan),
-            amount,
-            on=paid_on,
-            rate=loan.rate_annual,
-            method=loan.repayment_method.value,
-            mode=prepayment_mode(loan.product.value, policy),
-            policy=policy,
-        )
-    except RepaymentError as error:
-        if error.rule is not None:
-            raise RuleRefused(
-                f"还款被拒绝，未写入任何数据 (repayment refused; nothing written): "
-                f"{error.rule.id} {error.rule.clause}: {error}",
-                errors={"rules": [error.rule.to_dict()]},
-            ) from None
-        raise ValidationFailed(
-            f"amount (还款金额): {error}", errors={"amount": [str(error)]}
-        ) from None
+    result = _allocated(loan, amount, paid_on)
     _store_lines(loan, result.lines)
     repayment = Repayment(
         paid_on=paid_on,
@@ -274,6 +171,53 @@ def apply_repayment(
     return repayment
 
 
+def _locked_repayable(session: Session, loan: Loan, paid_on: dt.date) -> Loan:
+    """The loan re-read under its facility's lock (then its own), active and drawn by
+    ``paid_on``: two repayments on one loan are applied one after the other."""
+    lock_facility(session, loan.facility_id)
+    locked = session.scalar(
+        sa.select(Loan)
+        .where(Loan.id == loan.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    assert locked is not None
+    if locked.status is not LoanStatus.ACTIVE:
+        raise Conflict(f"贷款 {locked.code} 状态为 {locked.status.value}，不能还款 (not active)")
+    if paid_on < locked.drawn_on:
+        raise ValidationFailed(
+            f"paid_on (还款日): 早于放款日 {locked.drawn_on} (before the loan was drawn)",
+            errors={"paid_on": [f"不得早于 {locked.drawn_on} (not before the drawdown)"]},
+        )
+    return locked
+
+
+def _allocated(loan: Loan, amount: Decimal, paid_on: dt.date) -> Allocation:
+    """The engine's allocation of ``amount`` [003 §十(二)]; a broken rule refuses it, a
+    bad amount names the field."""
+    policy = load_policy(paid_on)
+    try:
+        return allocate(
+            schedule_lines(loan),
+            amount,
+            on=paid_on,
+            rate=loan.rate_annual,
+            method=loan.repayment_method.value,
+            mode=prepayment_mode(loan.product.value, policy),
+            policy=policy,
+        )
+    except RepaymentError as error:
+        if error.rule is not None:
+            raise RuleRefused(
+                f"还款被拒绝，未写入任何数据 (repayment refused; nothing written): "
+                f"{error.rule.id} {error.rule.clause}: {error}",
+                errors={"rules": [error.rule.to_dict()]},
+            ) from None
+        raise ValidationFailed(
+            f"amount (还款金额): {error}", errors={"amount": [str(error)]}
+        ) from None
+
+
 def _free_goods(session: Session, loan: Loan) -> None:
     """A repaid loan's warehouse receipts are free again (their goods stay in store)."""
     for receipt in session.scalars(
@@ -294,33 +238,3 @@ def refresh_loan_book(session: Session, as_of: dt.date) -> int:
         refresh_delinquency(loan, as_of)
     session.flush()
     return len(loans)
-
-
-def reconcile_loan(loan: Loan) -> list[str]:
-    """Stored figures that must agree; an empty list when they do.
-
-    Σ principal due = the loan's principal; Σ principal and interest paid on the
-    schedule = Σ of the repayments' parts; nothing paid beyond what is due; repaid
-    exactly when nothing is outstanding."""
-    problems: list[str] = []
-    if loan.status in (LoanStatus.PENDING, LoanStatus.CANCELLED):
-        return [] if not loan.instalments else [f"{loan.code}: schedule before disbursal"]
-    if not loan.instalments:
-        return [f"{loan.code}: no schedule"]
-    due = sum((i.principal_due for i in loan.instalments), ZERO)
-    if due != loan.principal:
-        problems.append(f"{loan.code}: Σ principal due {due} ≠ principal {loan.principal}")
-    for name in ("principal", "interest"):
-        paid = sum((getattr(i, f"{name}_paid") for i in loan.instalments), ZERO)
-        parts = sum((getattr(r, f"{name}_part") for r in loan.repayments), ZERO)
-        if paid != parts:
-            problems.append(f"{loan.code}: Σ {name} paid {paid} ≠ Σ repayments {parts}")
-    for i in loan.instalments:
-        if i.principal_paid > i.principal_due or i.interest_paid > i.interest_due:
-            problems.append(f"{loan.code}: instalment {i.seq} paid beyond due")
-    repaid = outstanding_principal(loan) == ZERO
-    if repaid != (loan.status is LoanStatus.REPAID):
-        problems.append(
-            f"{loan.code}: status {loan.status.value} but outstanding {outstanding_principal(loan)}"
-        )
-    return problems

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -23,6 +23,8 @@ from scf.platform.models import (
 )
 from scf.platform.models.enums import GuarantorKind, Product, RepaymentMethod
 from scf.platform.services.lending.granting import FacilityTerms, GuaranteeTerms
+
+T = TypeVar("T")
 
 
 def positive(amount: Decimal, field: str = "amount") -> Decimal:
@@ -87,34 +89,17 @@ def proposal_terms(session: Session, actor: Actor, p: Proposal, as_of: dt.date) 
             errors={"end_date": ["不得早于起始日 (not before start_date)"]},
         )
     party = visible_party(session, actor, p.party_uscc)
-    programme = group = None
-    if p.programme_code:
-        programme = session.scalar(sa.select(Programme).where(Programme.code == p.programme_code))
-        if programme is None:
-            raise ValidationFailed(
-                f"programme (项目): 未找到 “{p.programme_code}” (not found)",
-                errors={"programme": ["not found"]},
-            )
-    if p.group_code:
-        group = session.scalar(
-            sa.select(JointGuaranteeGroup).where(JointGuaranteeGroup.code == p.group_code)
-        )
-        if group is None:
-            raise ValidationFailed(
-                f"group (联保体): 未找到 “{p.group_code}” (not found)",
-                errors={"group": ["not found"]},
-            )
-    items = list(
-        session.scalars(
-            sa.select(CollateralItem).where(CollateralItem.code.in_(p.collateral_codes))
-        )
+    programme = (
+        _by_code(session, Programme, p.programme_code, "programme", "项目")
+        if p.programme_code
+        else None
     )
-    missing = sorted(set(p.collateral_codes) - {i.code for i in items})
-    if missing:
-        raise ValidationFailed(
-            f"collateral (抵质押物): 未找到 {', '.join(missing)} (not found)",
-            errors={"collateral": [f"not found: {', '.join(missing)}"]},
-        )
+    group = (
+        _by_code(session, JointGuaranteeGroup, p.group_code, "group", "联保体")
+        if p.group_code
+        else None
+    )
+    items = _collateral_items(session, p.collateral_codes)
     guarantees = tuple(
         GuaranteeTerms(
             _find_party(session, key, "guarantees"),
@@ -139,13 +124,34 @@ def proposal_terms(session: Session, actor: Actor, p: Proposal, as_of: dt.date) 
         as_of=as_of,
         programme=programme,
         group=group,
-        collateral=tuple(items),
+        collateral=items,
         guarantees=guarantees,
         registered_and_operating_locally=p.registered_and_operating_locally,
         contribution=p.contribution,
         prospect=p.prospect,
         rate_annual=p.rate_annual,
     )
+
+
+def _by_code(session: Session, model: type[T], code: str, field: str, label: str) -> T:
+    """The ``model`` row of that code, or a field error naming it."""
+    found = session.scalar(sa.select(model).where(model.code == code))  # type: ignore[attr-defined]
+    if found is None:
+        raise ValidationFailed(
+            f"{field} ({label}): 未找到 “{code}” (not found)", errors={field: ["not found"]}
+        )
+    return found
+
+
+def _collateral_items(session: Session, codes: tuple[str, ...]) -> tuple[CollateralItem, ...]:
+    items = list(session.scalars(sa.select(CollateralItem).where(CollateralItem.code.in_(codes))))
+    missing = sorted(set(codes) - {i.code for i in items})
+    if missing:
+        raise ValidationFailed(
+            f"collateral (抵质押物): 未找到 {', '.join(missing)} (not found)",
+            errors={"collateral": [f"not found: {', '.join(missing)}"]},
+        )
+    return tuple(items)
 
 
 def recorded_terms(p: Proposal) -> dict[str, object]:

@@ -1,31 +1,27 @@
-"""Read models of the lending book for the API, the pages and the CLI (one place).
+"""Read model of facilities for the API, the pages and the CLI (one place).
 
 A facility's view carries its limit accounting, each candidate of availability with
 its working (the same ``facility_availability`` the drawdown check calls), its
-programme's use, the approval trail and its loans; a loan's view carries its
-schedule, payoff, days past due and delinquency class.
+programme's use, the approval trail — with the step awaiting a decision and the
+authority it needs — and its loans (``loan_queries`` is the loans' read model).
+Nothing here writes; the commands are in ``facilities``, ``drawdowns`` and
+``facility_status``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from scf.credit.authority import lowest_sufficient_level
 from scf.credit.availability import Availability, LimitPosition
-from scf.credit.delinquency import CHINESE
 from scf.credit.policy import load_policy
-from scf.credit.repayments import Payoff
-from scf.platform.auth.access import (
-    Actor,
-    facility_filter,
-    visible_facility,
-    visible_loan,
-    visible_party,
-)
+from scf.platform.auth.access import Actor, facility_filter, visible_facility, visible_party
 from scf.platform.errors import ValidationFailed
 from scf.platform.models import (
     Approval,
@@ -35,14 +31,12 @@ from scf.platform.models import (
     Loan,
     Party,
     Programme,
-    Receivable,
     User,
-    WarehouseReceipt,
 )
-from scf.platform.models.enums import FacilityStatus, LoanStatus, Product
+from scf.platform.models.enums import ApprovalAction, FacilityStatus, Product
 from scf.platform.services.collateral.pledged import drawdown_collateral
-from scf.platform.services.collateral.receipts import margin_paid, release_allowance
-from scf.platform.services.lending.facilities import authority_needed, pending_step
+from scf.platform.services.lending.balances import outstanding_principal
+from scf.platform.services.lending.granting import party_total_limits
 from scf.platform.services.lending.limits import (
     ProgrammeUsage,
     facility_availability,
@@ -50,37 +44,9 @@ from scf.platform.services.lending.limits import (
     programme_usage,
     reconcile_facility,
 )
-from scf.platform.services.lending.loan_book import (
-    loan_payoff,
-    outstanding_principal,
-    reconcile_loan,
-)
+from scf.platform.services.lending.loan_queries import LoanLine, iso, reconcile_loan
 
-
-def _date(value: dt.date | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-@dataclass
-class LoanLine:
-    loan: Loan
-    outstanding: Any
-
-    def to_dict(self) -> dict[str, object]:
-        loan = self.loan
-        return {
-            "id": loan.id,
-            "code": loan.code,
-            "principal": str(loan.principal),
-            "outstanding_principal": str(self.outstanding),
-            "rate_annual": str(loan.rate_annual),
-            "drawn_on": _date(loan.drawn_on),
-            "maturity_date": _date(loan.maturity_date),
-            "repayment_method": loan.repayment_method.value,
-            "status": loan.status.value,
-            "days_past_due": loan.days_past_due,
-            "delinquency_class": loan.delinquency_class,
-        }
+PROPOSALS = (ApprovalAction.PROPOSE, ApprovalAction.RESUBMIT, ApprovalAction.PROPOSE_CHANGE)
 
 
 @dataclass
@@ -109,9 +75,9 @@ class FacilityView:
             "product": f.product.value,
             "limit_amount": str(f.limit_amount),
             "status": f.status.value,
-            "start_date": _date(f.start_date),
-            "end_date": _date(f.end_date),
-            "review_date": _date(f.review_date),
+            "start_date": iso(f.start_date),
+            "end_date": iso(f.end_date),
+            "review_date": iso(f.review_date),
             "revolving": f.revolving,
             "repayment_method": None if f.repayment_method is None else f.repayment_method.value,
             "rate_annual": None if f.rate_annual is None else str(f.rate_annual),
@@ -165,8 +131,8 @@ def drawdown_dict(d: Drawdown) -> dict[str, object]:
         "id": d.id,
         "facility_id": d.facility_id,
         "amount": str(d.amount),
-        "requested_on": _date(d.requested_on),
-        "status": d.status,
+        "requested_on": iso(d.requested_on),
+        "status": d.status.value,
         "loan_id": d.loan_id,
         "availability": (d.reason or {}).get("availability"),
     }
@@ -187,12 +153,7 @@ def facility_view(session: Session, actor: Actor, facility_id: int, on: dt.date)
         usage = programme_usage(session, programme)
     pending = pending_step(session, facility)
     users = dict(session.execute(sa.select(User.id, User.username)).all())
-    steps = [
-        (a, users.get(a.actor_id, str(a.actor_id)))
-        for a in session.scalars(
-            sa.select(Approval).where(Approval.facility_id == facility.id).order_by(Approval.id)
-        )
-    ]
+    steps = [(a, users.get(a.actor_id, str(a.actor_id))) for a in approvals(session, facility)]
     loans = list(
         session.scalars(sa.select(Loan).where(Loan.facility_id == facility.id).order_by(Loan.id))
     )
@@ -273,100 +234,39 @@ def summary_dict(facility: Facility, party: Party, position: LimitPosition) -> d
         "product": facility.product.value,
         "limit_amount": str(facility.limit_amount),
         "status": facility.status.value,
-        "start_date": _date(facility.start_date),
-        "end_date": _date(facility.end_date),
+        "start_date": iso(facility.start_date),
+        "end_date": iso(facility.end_date),
         "revolving": facility.revolving,
         "used": str(position.used),
         "available": str(position.available),
     }
 
 
-@dataclass
-class LoanView:
-    loan: Loan
-    party: Party
-    outstanding: Any
-    payoff: Payoff | None
-    receivables: list[Receivable]
-    receipts: list[tuple[WarehouseReceipt, Any]]
-    margin_paid: Any
-    problems: list[str]
-    as_of: dt.date
-
-    @property
-    def delinquency_label(self) -> str:
-        return CHINESE.get(self.loan.delinquency_class, self.loan.delinquency_class)
-
-    def to_dict(self) -> dict[str, object]:
-        loan = self.loan
-        return {
-            **LoanLine(loan, self.outstanding).to_dict(),
-            "facility_id": loan.facility_id,
-            "party": {"uscc": self.party.uscc, "name": self.party.name},
-            "product": loan.product.value,
-            "as_of": self.as_of.isoformat(),
-            "payoff": None if self.payoff is None else self.payoff.to_dict(),
-            "schedule": [
-                {
-                    "seq": i.seq,
-                    "due_date": _date(i.due_date),
-                    "principal_due": str(i.principal_due),
-                    "interest_due": str(i.interest_due),
-                    "principal_paid": str(i.principal_paid),
-                    "interest_paid": str(i.interest_paid),
-                }
-                for i in sorted(loan.instalments, key=lambda i: i.seq)
-            ],
-            "repayments": [repayment_dict(r) for r in loan.repayments],
-            "receivables": [r.code for r in self.receivables],
-            "warehouse_receipts": [
-                {
-                    "number": r.number,
-                    "status": r.status.value,
-                    "quantity": str(r.quantity),
-                    "released_quantity": str(r.released_quantity),
-                    "releasable_now": str(a.quantity),
-                }
-                for r, a in self.receipts
-            ],
-            "margin_paid": str(self.margin_paid),
-            "reconciliation_problems": self.problems,
-        }
-
-
-def repayment_dict(r: Any) -> dict[str, object]:
-    return {
-        "id": r.id,
-        "paid_on": _date(r.paid_on),
-        "amount": str(r.amount),
-        "interest_part": str(r.interest_part),
-        "principal_part": str(r.principal_part),
-        "prepaid_principal": str(r.prepaid_principal),
-        "reference": r.reference,
-    }
-
-
-def loan_view(session: Session, actor: Actor, loan_id: int, on: dt.date) -> LoanView:
-    loan = visible_loan(session, actor, loan_id)
-    party = session.get(Party, loan.party_id)
-    assert party is not None
-    receipts = list(
+def approvals(session: Session, facility: Facility) -> list[Approval]:
+    return list(
         session.scalars(
-            sa.select(WarehouseReceipt)
-            .where(WarehouseReceipt.pledged_loan_id == loan.id)
-            .order_by(WarehouseReceipt.id)
+            sa.select(Approval).where(Approval.facility_id == facility.id).order_by(Approval.id)
         )
     )
-    return LoanView(
-        loan=loan,
-        party=party,
-        outstanding=outstanding_principal(loan),
-        payoff=loan_payoff(loan, on) if loan.status is LoanStatus.ACTIVE else None,
-        receivables=list(
-            session.scalars(sa.select(Receivable).where(Receivable.pledged_loan_id == loan.id))
-        ),
-        receipts=[(r, release_allowance(session, r, on)) for r in receipts],
-        margin_paid=margin_paid(session, loan.id),
-        problems=reconcile_loan(loan),
-        as_of=on,
-    )
+
+
+def pending_step(session: Session, facility: Facility) -> Approval | None:
+    """The proposal awaiting a decision: a new facility's, or a limit change's."""
+    steps = approvals(session, facility)
+    last = steps[-1] if steps else None
+    if last is None or last.action not in {a.value for a in PROPOSALS}:
+        return None
+    if facility.status in (FacilityStatus.PROPOSED,) or (
+        last.action == ApprovalAction.PROPOSE_CHANGE.value
+        and facility.status in (FacilityStatus.ACTIVE, FacilityStatus.FROZEN)
+    ):
+        return last
+    return None
+
+
+def authority_needed(
+    session: Session, facility: Facility, amount: Decimal, on: dt.date
+) -> str | None:
+    """The lowest approval level that may approve ``amount`` on this facility."""
+    total = party_total_limits(session, facility.party_id, facility.id) + amount
+    return lowest_sufficient_level(facility.product.value, total, load_policy(on))

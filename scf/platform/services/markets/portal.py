@@ -19,7 +19,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from scf.credit.delinquency import delinquency_class
+from scf.credit.delinquency import days_past_due, delinquency_class
 from scf.credit.money import ZERO
 from scf.credit.policy import load_policy
 from scf.platform.auth.access import (
@@ -35,7 +35,6 @@ from scf.platform.errors import ValidationFailed
 from scf.platform.models import Loan, Market, Party, Relationship
 from scf.platform.models.enums import LoanStatus, RelationshipKind
 from scf.platform.services.lending.balances import outstanding_principal
-from scf.platform.services.lending.loan_book import days_past_due
 from scf.platform.services.markets.queries import MarketView, list_markets
 from scf.platform.services.parties.assessment import (
     PartyAssessment,
@@ -146,7 +145,7 @@ def merchant_status(party: Party, result: PartyAssessment | ValidationFailed) ->
 
 
 def loan_line(loan: Loan, borrower: Party, as_of: dt.date) -> LoanLine:
-    dpd = days_past_due(loan, as_of)
+    dpd = days_past_due(loan.instalments, as_of)
     return LoanLine(
         loan=loan,
         borrower=borrower,
