@@ -11,7 +11,7 @@ docs/monitoring.md.
 The data goes into its own schema (``bench_monitoring`` in ``SCF_BENCH_DATABASE_URL``,
 default the local ``test`` database) and is loaded with COPY; ``--reuse`` keeps it.
 Four commodities priced over three days; loans lent at 40–66% of their goods' value,
-so that on day 1 about a quarter sit above the 60% pledge rate (warnings) and rubber's
+so that on day 1 about a quarter sit above the 60% advance rate (warnings) and rubber's
 price is stale; on day 2 steel and coke fall 20% (warnings become liquidations);
 day 2 is run twice (the rerun must change nothing); on day 3 prices recover and the
 alerts resolve. Each run is the real job: lease, job run record, one transaction.

@@ -211,7 +211,7 @@ def _goods_breaches(state: _State) -> list[GoodsBreach]:
         market = state.market_value(loan_id)
         if market is None:
             continue
-        lending = floor_fen(market * policy.pledge_rate)
+        lending = floor_fen(market * policy.advance_rate)
         if market == 0 or loan.outstanding >= market * policy.liquidation_ratio:
             status = "liquidation"
         elif loan.outstanding > lending:

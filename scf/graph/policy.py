@@ -23,7 +23,7 @@ class NetworkPolicy:
     capacity_administrator: Decimal
     capacity_guarantee_company: Decimal
     capacity_household: Decimal
-    pledge_rate: Decimal
+    advance_rate: Decimal
     liquidation_ratio: Decimal
     refs: Mapping[str, str] = field(compare=False)
 
@@ -40,7 +40,7 @@ class NetworkPolicy:
             "capacity_administrator": "guarantor.administrator_guarantees_to_net_assets_max",
             "capacity_guarantee_company": "guarantor.capacity_to_net_assets.guarantee_company",
             "capacity_household": "guarantor.capacity_to_net_assets.household",
-            "pledge_rate": "goods.advance_rate.general",
+            "advance_rate": "goods.advance_rate.general",
             "liquidation_ratio": "goods.liquidation_ratio",
         }
         values = {field: policy.decimal(name) for field, name in names.items()}
@@ -56,7 +56,7 @@ class NetworkPolicy:
             capacity_administrator=values["capacity_administrator"],
             capacity_guarantee_company=values["capacity_guarantee_company"],
             capacity_household=values["capacity_household"],
-            pledge_rate=values["pledge_rate"],
+            advance_rate=values["advance_rate"],
             liquidation_ratio=values["liquidation_ratio"],
             refs={field: policy.ref(name) for field, name in names.items()},
         )

@@ -1,7 +1,7 @@
 """Collateral mark-to-market with a fixed clock: a price fall through the warning line and
 then the liquidation line, a stale price, a recovery that resolves the alert [DOMAIN §6].
 
-Policy (goods.yaml): pledge rate 0.60, liquidation at loan ≥ 0.80 × market value, a
+Policy (goods.yaml): advance rate 0.60, liquidation at loan ≥ 0.80 × market value, a
 price older than 5 business days is stale.
 """
 

@@ -99,6 +99,7 @@ def init_app(app: Flask, csrf: CSRFProtect) -> None:
         prices,
         pricing,
         relationships,
+        warehouse_receipts,  # noqa: F401 - its views register on lending's blueprint
     )
 
     modules = (

@@ -14,7 +14,8 @@ from typing import Any
 from flask.views import MethodView
 
 from scf.platform.api import actor, make_blueprint
-from scf.platform.api.lending_schemas import (
+from scf.platform.api.schemas.common import AsOfQuery
+from scf.platform.api.schemas.lending import (
     AmountIn,
     DecisionIn,
     DisburseIn,
@@ -33,7 +34,6 @@ from scf.platform.api.lending_schemas import (
     SendBackIn,
     StatusIn,
 )
-from scf.platform.api.schemas.common import AsOfQuery
 from scf.platform.services.collateral import receipts as receipt_service
 from scf.platform.services.lending import drawdowns as drawdown_service
 from scf.platform.services.lending import facilities as facility_service
@@ -336,8 +336,3 @@ class Usage(MethodView):
         if programme is None:
             raise NotFound(f"未找到项目 (programme not found): {programme_id}")
         return programme_usage(db_session(), programme).to_dict()
-
-
-# Warehouse receipts are served under this blueprint (same tag in the OpenAPI document);
-# their views live in their own module, imported here so that they register.
-from scf.platform.api import warehouse_receipts  # noqa: E402, F401

@@ -13,8 +13,8 @@ from flask.views import MethodView
 
 from scf.platform.api import actor
 from scf.platform.api.lending import blp, on_or_today
-from scf.platform.api.lending_schemas import ReasonIn, ReceiptIn, ReceiptOut, ReleaseIn, SplitIn
-from scf.platform.api.schemas import AsOfQuery
+from scf.platform.api.schemas.common import AsOfQuery
+from scf.platform.api.schemas.lending import ReasonIn, ReceiptIn, ReceiptOut, ReleaseIn, SplitIn
 from scf.platform.services.collateral import receipt_queries
 from scf.platform.services.collateral import receipts as receipt_service
 from scf.platform.web_session import db_session

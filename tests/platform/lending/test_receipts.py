@@ -1,7 +1,7 @@
 """Warehouse receipts: issued, pledged, split, released as repaid (随还随提) or as 保兑仓
 margin is paid, cancelled; never released beyond what the loan allows.
 
-Goods: steel at 4,000 a ton (latest price 2026-10-30), pledge rate 60% → 2,400 of
+Goods: steel at 4,000 a ton (latest price 2026-10-30), advance rate 60% → 2,400 of
 lending value a ton [003 §七(四)2].
 """
 
