@@ -33,6 +33,9 @@ class Settings:
     job_schedules: dict[str, str] = field(default_factory=dict)
     jobs_misfire_grace_seconds: int = 3600
     price_drop_folder: Path | None = None
+    # The business date (营业日) when it is not today: the demo opens on its data's date,
+    # tests fix their day. Unset in production.
+    business_date: str | None = None
 
     @classmethod
     def from_env(
@@ -70,6 +73,8 @@ class Settings:
             "instance_path": instance,
             "session_cookie_secure": env.get("SCF_COOKIE_SECURE", "0") == "1",
         }
+        if env.get("SCF_BUSINESS_DATE"):
+            values["business_date"] = env["SCF_BUSINESS_DATE"]
         if "SCF_BANK_NET_CAPITAL" in env:
             values["bank_net_capital"] = env["SCF_BANK_NET_CAPITAL"]
         for name, variable in (
