@@ -203,7 +203,7 @@ class StressIn(Schema):
     defaults = fields.List(fields.String(), load_default=list)
     shocks = fields.Dict(
         keys=fields.String(),
-        values=fields.Decimal(),
+        values=ratio_field(),
         load_default=dict,
         metadata={"description": 'commodity -> relative change, e.g. {"steel_rebar": "-0.20"}'},
     )
