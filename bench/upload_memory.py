@@ -34,7 +34,9 @@ import sys
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -51,6 +53,10 @@ TARGET_REFUSAL_MIB = 50
 TARGET_REFUSAL_S = 2.0
 SHEET = "xl/worksheets/sheet1.xml"
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+SHARED_OVERRIDE = (
+    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+)
 
 
 def largest(rows: int, notes: int = 124) -> bytes:
@@ -77,27 +83,42 @@ def csv_rows(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("gbk"), newline="")))
 
 
-def bomb(gibibytes: float) -> bytes:
-    """A one-row supplier file whose sheet carries ``gibibytes`` of the letter a in one
-    cell, deflated as it is written (the bomb is never whole in memory)."""
-    good = largest(1, notes=1)
+def rebuilt(write_sheet: Callable[[bytes, IO[bytes]], None], shared: str | None = None) -> bytes:
+    """A one-row supplier workbook with its sheet written anew by ``write_sheet(old sheet,
+    part)`` — streamed, so that a bomb is never whole in memory — and, given ``shared``,
+    a shared-string table."""
     out = io.BytesIO()
     with (
-        zipfile.ZipFile(io.BytesIO(good)) as source,
+        zipfile.ZipFile(io.BytesIO(largest(1, notes=1))) as source,
         zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
     ):
         for info in source.infolist():
-            if info.filename != SHEET:
-                target.writestr(info.filename, source.read(info.filename))
+            body = source.read(info.filename)
+            if info.filename == SHEET:
+                with target.open(SHEET, "w", force_zip64=True) as part:
+                    write_sheet(body, part)
                 continue
-            head, tail = source.read(SHEET).decode().split("</sheetData>")
-            with target.open(SHEET, "w", force_zip64=True) as part:
-                part.write(head.encode() + b'<row r="3"><c r="Z3" t="inlineStr"><is><t>')
-                block = b"a" * MIB
-                for _ in range(int(gibibytes * 1024)):
-                    part.write(block)
-                part.write(b"</t></is></c></row></sheetData>" + tail.encode())
+            if info.filename == "[Content_Types].xml" and shared is not None:
+                body = body.replace(b"</Types>", SHARED_OVERRIDE + b"</Types>")
+            target.writestr(info.filename, body)
+        if shared is not None:
+            target.writestr("xl/sharedStrings.xml", shared)
     return out.getvalue()
+
+
+def bomb(gibibytes: float) -> bytes:
+    """A one-row supplier file whose sheet also carries ``gibibytes`` of the letter a in
+    one cell (column Z, row 3)."""
+
+    def write(sheet: bytes, part: IO[bytes]) -> None:
+        head, tail = sheet.split(b"</sheetData>")
+        part.write(head + b'<row r="3"><c r="Z3" t="inlineStr"><is><t>')
+        block = b"a" * MIB
+        for _ in range(int(gibibytes * 1024)):
+            part.write(block)
+        part.write(b"</t></is></c></row></sheetData>" + tail)
+
+    return rebuilt(write)
 
 
 def fan_out(rows: int, length: int = 999) -> bytes:
@@ -109,29 +130,17 @@ def fan_out(rows: int, length: int = 999) -> bytes:
         for n, key in enumerate(keys)
     )
     cells = "".join(f'<c r="{column_letter(n)}{{r}}" t="s"><v>0</v></c>' for n in range(len(keys)))
-    body = "".join(f'<row r="{r}">{cells.format(r=r)}</row>' for r in range(2, rows + 2))
-    sheet = f'<worksheet xmlns="{MAIN_NS}"><sheetData><row r="1">{header}</row>{body}</sheetData></worksheet>'
+
+    def write(sheet: bytes, part: IO[bytes]) -> None:
+        part.write(f'<worksheet xmlns="{MAIN_NS}"><sheetData><row r="1">{header}</row>'.encode())
+        for r in range(2, rows + 2):
+            part.write(f'<row r="{r}">{cells.format(r=r)}</row>'.encode())
+        part.write(b"</sheetData></worksheet>")
+
     text = " " + "甲" * (length - 2) + " "
-    strings = f'<sst xmlns="{MAIN_NS}"><si><t xml:space="preserve">{text}</t></si></sst>'
-    good = largest(1, notes=1)
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(good)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for info in source.infolist():
-            body_of = source.read(info.filename)
-            if info.filename == SHEET:
-                body_of = sheet.encode()
-            elif info.filename == "[Content_Types].xml":
-                body_of = body_of.replace(
-                    b"</Types>",
-                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
-                )
-            target.writestr(info.filename, body_of)
-        target.writestr("xl/sharedStrings.xml", strings)
-    return out.getvalue()
+    return rebuilt(
+        write, f'<sst xmlns="{MAIN_NS}"><si><t xml:space="preserve">{text}</t></si></sst>'
+    )
 
 
 def resident_mib(field: str = "VmRSS") -> float:

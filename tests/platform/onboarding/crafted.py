@@ -11,7 +11,14 @@ import struct
 import zipfile
 from collections.abc import Callable
 
-from tests.platform.onboarding.support import SUPPLIER_A, table, xlsx_file
+from tests.platform.onboarding.support import (
+    DEALER_B,
+    SUPPLIER_A,
+    SUPPLIER_C,
+    code,
+    table,
+    xlsx_file,
+)
 
 SHEET = "xl/worksheets/sheet1.xml"
 WORKBOOK = "xl/workbook.xml"
@@ -26,6 +33,17 @@ _INLINE = re.compile(r'<c r="([A-Z]+[0-9]+)" t="inlineStr"><is><t>(.*?)</t></is>
 def supplier_workbook(rows: list[dict[str, str]] | None = None) -> bytes:
     """A supplier file as Excel saves it: its texts in the shared-string table."""
     return shared_strings(xlsx_file(table(rows or [SUPPLIER_A])))
+
+
+def five_suppliers() -> list[dict[str, str]]:
+    """Five valid rows (A, B, C and two more like A)."""
+    return [
+        SUPPLIER_A,
+        DEALER_B,
+        SUPPLIER_C,
+        SUPPLIER_A | {"uscc": code(104), "name": "唐山丁公司"},
+        SUPPLIER_A | {"uscc": code(105), "name": "唐山戊公司"},
+    ]
 
 
 def shared_strings(data: bytes) -> bytes:
