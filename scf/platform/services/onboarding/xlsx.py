@@ -81,7 +81,7 @@ def _read_sheet(data: bytes, target: TargetKind, max_rows: int) -> ParsedFile:
         if not book.worksheets:
             raise refuse("工作簿没有工作表 (the workbook has no sheet)")
         sheet = book.worksheets[0]
-        sheet.reset_dimensions()  # type: ignore[union-attr]
+        sheet.reset_dimensions()  # the <dimension> tag is its writer's claim, not a fact
         first = next(sheet.iter_rows(min_row=1, max_row=1), ())
         header = [_value(cell, 1, position) for position, cell in enumerate(first)]
         while header and not present(header[-1]):
