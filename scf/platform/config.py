@@ -26,6 +26,11 @@ class Settings:
     login_lockout_minutes: int = 15
     onboarding_max_bytes: int = 20 * 1024 * 1024
     onboarding_max_rows: int = 50_000
+    # An .xlsx is a zip: what its parts may inflate to, together and each against its
+    # compressed size, and how many parts it may hold (checked before it is parsed).
+    onboarding_max_uncompressed: int = 100 * 1024 * 1024
+    onboarding_max_ratio: int = 100
+    onboarding_max_entries: int = 1000
     bank_net_capital: str = "5000000000.00"
     # Scheduled monitoring (``scf jobs run``): time zone of the cron schedules, crontab
     # overrides per job from SCF_JOB_SCHEDULE_<NAME>, misfire grace, price drop folder.
@@ -80,6 +85,9 @@ class Settings:
         for name, variable in (
             ("onboarding_max_bytes", "SCF_ONBOARDING_MAX_BYTES"),
             ("onboarding_max_rows", "SCF_ONBOARDING_MAX_ROWS"),
+            ("onboarding_max_uncompressed", "SCF_ONBOARDING_MAX_UNCOMPRESSED"),
+            ("onboarding_max_ratio", "SCF_ONBOARDING_MAX_RATIO"),
+            ("onboarding_max_entries", "SCF_ONBOARDING_MAX_ENTRIES"),
         ):
             if variable in env:
                 values[name] = _positive_int(variable, env[variable])
