@@ -88,6 +88,9 @@ class LoanStatus(StrEnum):
 
 
 class RepaymentMethod(StrEnum):
+    """How principal comes back [003 §十(二)]: at maturity with periodic interest, in
+    instalments, or equal-principal / equal-instalment monthly (credit loans)."""
+
     BULLET = "bullet"
     INSTALMENT_PRINCIPAL = "instalment_principal"
     EQUAL_PRINCIPAL = "equal_principal"

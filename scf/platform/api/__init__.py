@@ -82,6 +82,11 @@ def _require_actor() -> Any:
     return None
 
 
+def window(pagination_parameters: Any) -> dict[str, int]:
+    """The page asked for, as the ``limit`` and ``offset`` read models take."""
+    return {"limit": pagination_parameters.page_size, "offset": pagination_parameters.first_item}
+
+
 def actor() -> Actor:
     current: Actor = g.actor
     return current

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask.views import MethodView
 
-from scf.platform.api import actor, make_blueprint
+from scf.platform.api import actor, make_blueprint, window
 from scf.platform.api.schemas.monitoring import ActionSchema, AlertQuery, AlertSchema
 from scf.platform.services.monitoring.alerts import acknowledge_alert, resolve_alert
 from scf.platform.services.monitoring.queries import (
@@ -29,8 +29,7 @@ class Alerts(MethodView):
             db_session(),
             actor(),
             **args,
-            limit=pagination_parameters.page_size,
-            offset=pagination_parameters.first_item,
+            **window(pagination_parameters),
         )
         pagination_parameters.item_count = total
         return [v.to_dict() for v in views]

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask.views import MethodView
 
-from scf.platform.api import actor, make_blueprint
+from scf.platform.api import actor, make_blueprint, window
 from scf.platform.api.schemas.common import AsOfQuery
 from scf.platform.api.schemas.lending import (
     AmountIn,
@@ -75,8 +75,7 @@ class Facilities(MethodView):
             party_uscc=args.get("party"),
             status=args.get("status"),
             product=args.get("product"),
-            limit=pagination_parameters.page_size,
-            offset=pagination_parameters.first_item,
+            **window(pagination_parameters),
         )
         pagination_parameters.item_count = total
         return [summary_dict(*row) for row in rows]

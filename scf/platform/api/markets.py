@@ -11,7 +11,7 @@ from typing import Any
 
 from flask.views import MethodView
 
-from scf.platform.api import actor, make_blueprint
+from scf.platform.api import actor, make_blueprint, window
 from scf.platform.api.schemas.common import AsOfQuery
 from scf.platform.api.schemas.markets import LoanLineSchema, MarketSchema, MerchantStatusSchema
 from scf.platform.services.markets import portal
@@ -50,8 +50,7 @@ class MarketMerchants(MethodView):
             actor(),
             market_id,
             args.get("as_of") or dt.date.today(),
-            limit=pagination_parameters.page_size,
-            offset=pagination_parameters.first_item,
+            **window(pagination_parameters),
         )
         pagination_parameters.item_count = total
         return [m.to_dict() for m in merchants]
@@ -70,8 +69,7 @@ class MarketLoans(MethodView):
             actor(),
             market_id,
             args.get("as_of") or dt.date.today(),
-            limit=pagination_parameters.page_size,
-            offset=pagination_parameters.first_item,
+            **window(pagination_parameters),
         )
         pagination_parameters.item_count = book.total
         return [line.to_dict() for line in book.lines]

@@ -11,7 +11,7 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from scf.platform.api import actor, make_blueprint
+from scf.platform.api import actor, make_blueprint, window
 from scf.platform.api.schemas.common import money_field
 from scf.platform.auth.access import visible_batch
 from scf.platform.errors import ValidationFailed
@@ -135,8 +135,7 @@ class Batches(MethodView):
         total, batches = list_batches(
             db_session(),
             actor(),
-            limit=pagination_parameters.page_size,
-            offset=pagination_parameters.first_item,
+            **window(pagination_parameters),
         )
         pagination_parameters.item_count = total
         return batches

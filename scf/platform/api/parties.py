@@ -7,7 +7,7 @@ from typing import Any
 
 from flask.views import MethodView
 
-from scf.platform.api import actor, make_blueprint
+from scf.platform.api import actor, make_blueprint, window
 from scf.platform.api.schemas.parties import (
     AssessmentQuery,
     AssessmentSchema,
@@ -34,8 +34,7 @@ class Parties(MethodView):
             actor(),
             role=args.get("role"),
             q=args.get("q"),
-            limit=pagination_parameters.page_size,
-            offset=pagination_parameters.first_item,
+            **window(pagination_parameters),
         )
         pagination_parameters.item_count = total
         return [v.to_dict() for v in views]

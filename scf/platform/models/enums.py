@@ -59,6 +59,9 @@ class ApprovalAction(StrEnum):
 
 
 class Role(StrEnum):
+    """What a user does: administers users, approves and watches risk, looks after
+    customers, or runs one market (and sees only it)."""
+
     ADMIN = "admin"
     RISK_OFFICER = "risk_officer"
     RELATIONSHIP_MANAGER = "relationship_manager"
@@ -66,6 +69,9 @@ class Role(StrEnum):
 
 
 class AlertStatus(StrEnum):
+    """An alert's life: raised (open), taken up by its owner, closed by hand or by the
+    job that no longer sees its condition."""
+
     OPEN = "open"
     ACKNOWLEDGED = "acknowledged"
     RESOLVED = "resolved"

@@ -28,6 +28,11 @@ class _ScaledDecimal(TypeDecorator[Decimal]):
     precision = 18
     scale = 2
 
+    def __init_subclass__(cls, *, precision: int, scale: int, **kwargs: Any) -> None:
+        """Each column type fixes its precision and scale once, in its class line."""
+        super().__init_subclass__(**kwargs)
+        cls.precision, cls.scale, cls.cache_ok = precision, scale, True
+
     def __init__(self, **_ignored: Any) -> None:
         # Alembic renders ``Money(precision=18, scale=2)``; the class fixes both.
         super().__init__(precision=self.precision, scale=self.scale, asdecimal=True)
@@ -58,36 +63,20 @@ class _ScaledDecimal(TypeDecorator[Decimal]):
         return Decimal
 
 
-class Money(_ScaledDecimal):
+class Money(_ScaledDecimal, precision=18, scale=2):
     """CNY to the fen (元, two places)."""
 
-    cache_ok = True
-    precision = 18
-    scale = 2
 
-
-class Quantity(_ScaledDecimal):
+class Quantity(_ScaledDecimal, precision=18, scale=4):
     """Goods quantities (tons, units) to four places."""
 
-    cache_ok = True
-    precision = 18
-    scale = 4
 
-
-class UnitPrice(_ScaledDecimal):
+class UnitPrice(_ScaledDecimal, precision=18, scale=4):
     """Commodity prices per unit, four places."""
 
-    cache_ok = True
-    precision = 18
-    scale = 4
 
-
-class Ratio(_ScaledDecimal):
+class Ratio(_ScaledDecimal, precision=12, scale=6):
     """Ratios and interest rates (0.081500), six places."""
-
-    cache_ok = True
-    precision = 12
-    scale = 6
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
