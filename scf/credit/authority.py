@@ -22,9 +22,11 @@ PRODUCT_CLASSES = ("self_liquidating", "secured", "unsecured")
 
 def product_class(product: str, policy: Policy) -> str:
     """The risk class a product belongs to for approval authority."""
-    for name in PRODUCT_CLASSES:
-        if product in policy.items(f"authority.product_class.{name}"):
-            return name
+    found = policy.list_holding(
+        product, {name: f"authority.product_class.{name}" for name in PRODUCT_CLASSES}
+    )
+    if found is not None:
+        return found
     raise PolicyError("authority.yaml", "authority.product_class", f"no class for {product!r}")
 
 

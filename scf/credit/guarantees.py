@@ -25,10 +25,11 @@ class GuaranteeError(ValueError):
 
 def guarantee_strength(kind: str, policy: Policy) -> str:
     """ "strong" or "weak" [003 §七(一)1]."""
-    if kind in policy.items("guarantee.strong_kinds"):
-        return "strong"
-    if kind in policy.items("guarantee.weak_kinds"):
-        return "weak"
+    strength = policy.list_holding(
+        kind, {"strong": "guarantee.strong_kinds", "weak": "guarantee.weak_kinds"}
+    )
+    if strength is not None:
+        return strength
     raise GuaranteeError(f"未知担保方式 {kind!r} (unknown guarantee kind)")
 
 

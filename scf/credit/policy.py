@@ -111,6 +111,11 @@ class Policy:
             raise PolicyError(self.param(name).file, name, "is not a list parameter")
         return value
 
+    def list_holding(self, value: str, lists: Mapping[str, str]) -> str | None:
+        """Which of several list parameters holds ``value`` (the first, in the order given):
+        e.g. ``{"strong": "guarantee.strong_kinds", "weak": "guarantee.weak_kinds"}``."""
+        return next((label for label, name in lists.items() if value in self.items(name)), None)
+
     def ref(self, name: str) -> str:
         """The clause a parameter cites, marked when the value is assumed."""
         p = self.param(name)

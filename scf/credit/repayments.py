@@ -165,10 +165,15 @@ def repayment_within_payoff(amount: Decimal, owed: Payoff) -> RuleResult:
 
 def prepayment_mode(product: str, policy: Policy) -> str:
     """``regenerate`` or ``shorten``, as the product's policy says."""
-    if product in policy.items("repayment.prepayment.regenerate_products"):
-        return "regenerate"
-    if product in policy.items("repayment.prepayment.shorten_products"):
-        return "shorten"
+    mode = policy.list_holding(
+        product,
+        {
+            "regenerate": "repayment.prepayment.regenerate_products",
+            "shorten": "repayment.prepayment.shorten_products",
+        },
+    )
+    if mode is not None:
+        return mode
     raise RepaymentError(f"产品{product}未规定提前还款方式 (no prepayment mode for {product!r})")
 
 

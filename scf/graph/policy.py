@@ -43,20 +43,12 @@ class NetworkPolicy:
             "advance_rate": "goods.advance_rate.general",
             "liquidation_ratio": "goods.liquidation_ratio",
         }
-        values = {field: policy.decimal(name) for field, name in names.items()}
+        counts = ("cycle_length_max", "circle_refer_size_above")
+        ratios = {f: policy.decimal(n) for f, n in names.items() if f not in counts}
         return cls(
             version=policy.version,
-            shareholding_min=values["shareholding_min"],
-            single_customer_max=values["single_customer_max"],
-            related_party_group_max=values["related_party_group_max"],
-            cycle_length_max=int(values["cycle_length_max"]),
-            circle_refer_size_above=int(values["circle_refer_size_above"]),
-            recovery_rate=values["recovery_rate"],
-            capacity_enterprise=values["capacity_enterprise"],
-            capacity_administrator=values["capacity_administrator"],
-            capacity_guarantee_company=values["capacity_guarantee_company"],
-            capacity_household=values["capacity_household"],
-            advance_rate=values["advance_rate"],
-            liquidation_ratio=values["liquidation_ratio"],
+            cycle_length_max=int(policy.decimal(names["cycle_length_max"])),
+            circle_refer_size_above=int(policy.decimal(names["circle_refer_size_above"])),
             refs={field: policy.ref(name) for field, name in names.items()},
+            **ratios,
         )
