@@ -1,8 +1,9 @@
 """Sessions, CSRF, lockout, security headers and API tokens.
 
-Lockout: ``Settings.login_max_failures`` = 5 and ``login_lockout_minutes`` = 15 by
-default, so the fifth wrong password in a row locks the account and even the right
-password is refused until the lock ends.
+Lockout: ``Settings.login_max_failures`` = 5, so the fifth wrong password in a row starts
+a back-off (1 minute, doubling with each further failure up to ``login_lockout_minutes``,
+15) and even the right password is refused until it ends (``tests/security/test_login.py``
+has the back-off, throttling and enumeration cases).
 """
 
 from __future__ import annotations
@@ -140,6 +141,32 @@ def test_password_reset_ends_the_users_sessions(
         reset_password(session, Actor.system("test"), "rm_ts", "a-brand-new-password")
         session.commit()
     assert client.get("/parties").status_code == 302  # back to the login page
+
+
+def test_a_cookie_captured_before_logout_is_refused_after_it(seeded_app: Flask) -> None:
+    """Issue #12, finding 10: logging out ends the session on the server (the user's
+    session version moves on), not only in the browser that logged out."""
+    client = seeded_app.test_client()
+    log_in(client, "rm_ts")
+    captured = client.get_cookie("session")
+    assert captured is not None
+    thief = seeded_app.test_client()
+    thief.set_cookie("session", captured.value)
+    assert thief.get("/parties").status_code == 200  # the stolen cookie works ...
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/parties")})
+    assert thief.get("/parties").status_code == 302  # ... until its owner logs out
+    assert thief.get("/api/v1/parties?page_size=1").status_code == 401
+    log_in(client, "rm_ts")  # logging in again starts a new session that works
+    assert client.get("/parties").status_code == 200
+
+
+def test_logout_is_audited(web: FlaskClient, seeded_connection: sa.Connection) -> None:
+    log_in(web, "risk")
+    web.post("/logout", data={"csrf_token": csrf_token(web, "/parties")})
+    actions = seeded_connection.scalars(
+        sa.text("SELECT action FROM audit_log WHERE actor = 'risk' ORDER BY id")
+    ).all()
+    assert actions[-2:] == ["user.login", "user.logout"]
 
 
 def test_deactivated_user_loses_session_and_token(
