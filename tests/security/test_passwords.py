@@ -58,16 +58,12 @@ def test_creating_a_user_with_a_weak_password_is_refused_naming_the_field(
     db_session: Session,
 ) -> None:
     with pytest.raises(ValidationFailed) as refused:
-        create_user(
-            db_session, SYSTEM, username="weak", password="aaaaaaaaaa", role="risk_officer"
-        )
+        create_user(db_session, SYSTEM, username="weak", password="aaaaaaaaaa", role="risk_officer")
     assert "至少两类字符" in " ".join(refused.value.errors["password"])
 
 
 def test_resetting_to_a_common_password_is_refused(db_session: Session) -> None:
-    create_user(
-        db_session, SYSTEM, username="reset_me", password="Kf9#mQ2vLp", role="risk_officer"
-    )
+    create_user(db_session, SYSTEM, username="reset_me", password="Kf9#mQ2vLp", role="risk_officer")
     with pytest.raises(ValidationFailed) as refused:
         reset_password(db_session, SYSTEM, "reset_me", "qwertyuiop1")
     assert "过于常见" in " ".join(refused.value.errors["password"])
