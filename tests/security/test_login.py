@@ -22,6 +22,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse as Response
 
 from scf.platform.db import Database
+from scf.platform.errors import Conflict
 from scf.platform.models import User
 from scf.platform.models.types import utcnow
 from scf.platform.services.admin.login import authenticate
@@ -74,20 +75,24 @@ def test_forty_concurrent_wrong_passwords_verify_at_most_five(
     user's row lock: the sixth attempt finds the back-off whatever the interleaving."""
     real_hash = victim(fresh).password_hash
     start = threading.Barrier(40)
-    outcomes: list[bool] = []
+    outcomes: list[bool | str] = []
 
     def guess() -> None:
         start.wait()
-        outcomes.append(attempt(fresh, WRONG))
+        try:
+            outcomes.append(attempt(fresh, WRONG))
+        except Conflict:  # SQLite under load: the write lock not free within its timeout
+            outcomes.append("busy, nothing written")
 
     threads = [threading.Thread(target=guess) for _ in range(40)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
-    assert outcomes == [False] * 40
-    assert hasher.verified[real_hash] == 5
-    assert victim(fresh).failed_logins == 5
+    assert len(outcomes) == 40 and True not in outcomes
+    checked = hasher.verified[real_hash]
+    assert checked == victim(fresh).failed_logins
+    assert checked == 5 if "busy, nothing written" not in outcomes else checked <= 5
 
 
 @pytest.mark.parametrize("case", ["unknown user", "backing off", "wrong password"])
@@ -210,8 +215,8 @@ def ten_posts(client: FlaskClient, address: str) -> list[int]:
 def test_the_eleventh_login_in_a_minute_from_one_address_is_refused(
     fresh: Database, tmp_path: Path
 ) -> None:
-    """Ten a minute per address, the page and the API together; another address is not
-    affected. The limiter's counters live in the database (no SCF_RATELIMIT_STORAGE_URI)."""
+    """Ten failures a minute per address, the page and the API together; then even the
+    right password waits. Another address is not affected. The limiter's counters live in the database (no SCF_RATELIMIT_STORAGE_URI)."""
     client = app_on(fresh, tmp_path).test_client()
     assert ten_posts(client, "203.0.113.7") == [401] * 10
     page = page_login(client, "203.0.113.7", VICTIM, VICTIM_PASSWORD)
@@ -231,6 +236,22 @@ def test_the_eleventh_login_in_a_minute_from_one_address_is_refused(
     )
     assert other.status_code == 201
     assert client.get("/login", environ_base={"REMOTE_ADDR": "203.0.113.7"}).status_code == 200
+
+
+def test_successful_logins_do_not_spend_the_budget(fresh: Database, tmp_path: Path) -> None:
+    """Staff of a branch behind one NAT address logging in all at once are not throttled:
+    only refusals count."""
+    client = app_on(fresh, tmp_path).test_client()
+    statuses = [
+        client.post(
+            "/api/v1/auth/tokens",
+            json={"username": VICTIM, "password": VICTIM_PASSWORD},
+            environ_base={"REMOTE_ADDR": "192.0.2.1"},
+        ).status_code
+        for _ in range(15)
+    ]
+    assert statuses == [201] * 15
+    assert ten_posts(client, "192.0.2.1") == [401] * 10  # the whole budget is still there
 
 
 def test_behind_a_trusted_proxy_the_forwarded_address_is_throttled(

@@ -1,10 +1,15 @@
 """Per-address throttling of logins (Flask-Limiter): the login page and
-``POST /api/v1/auth/tokens`` share one budget per client address, by default 10 a minute
-and 100 an hour (``SCF_LOGIN_RATE_LIMIT``).
+``POST /api/v1/auth/tokens`` share one budget of failed logins per client address, by
+default 10 a minute and 100 an hour (``SCF_LOGIN_RATE_LIMIT``); once it is spent, every
+login from that address is refused (429) until the window ends.
 
 The account's own back-off (``services.admin.login``) slows guessing one password; this
 slows one source guessing many accounts (password spraying), which no per-account
-count sees. The counters are shared by every worker: in the database by default
+count sees. Only refusals (401) count: a branch whose staff log in from one NAT address
+is not throttled by its own successful logins. The check comes before the login and the
+count after it, so an address can overshoot the budget by the attempts it has in flight
+at once — a bound the per-account back-off, atomic in the database, does not share.
+The counters are shared by every worker: in the database by default
 (``auth.rate_limit_storage``), in Redis when ``SCF_RATELIMIT_STORAGE_URI`` names it.
 
 The client's address is the connecting one, unless ``SCF_TRUSTED_PROXIES`` says how
@@ -78,7 +83,11 @@ def init_app(app: Flask, settings: Settings, database: Database) -> Limiter:
         key_prefix="scf",
     )
     login_limit = limiter.shared_limit(
-        lambda: settings.login_rate_limit, scope="login", methods=["POST"], on_breach=_too_many
+        lambda: settings.login_rate_limit,
+        scope="login",
+        methods=["POST"],
+        deduct_when=lambda response: response.status_code == 401,
+        on_breach=_too_many,
     )
     for endpoint in LOGIN_ENDPOINTS:
         app.view_functions[endpoint] = login_limit(app.view_functions[endpoint])
