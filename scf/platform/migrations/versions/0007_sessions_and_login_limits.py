@@ -7,8 +7,8 @@ password reset and deactivation move it on, so a cookie captured before stops wo
 ``SCF_RATELIMIT_STORAGE_URI`` (Redis) is set, so that every gunicorn worker counts the
 same attempts.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-05
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | None = "0005"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
