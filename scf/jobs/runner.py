@@ -77,6 +77,15 @@ def business_today(settings: Settings, clock: Clock) -> dt.date:
     return clock().astimezone(jobs_zone(settings)).date()
 
 
+class LeaseBusy(Conflict):
+    """Another process holds the job's lease; ``expires_at``: when it is a dead one's,
+    unless that process renews it first."""
+
+    def __init__(self, message: str, expires_at: dt.datetime) -> None:
+        super().__init__(message)
+        self.expires_at = expires_at
+
+
 @dataclass(frozen=True)
 class RunOutcome:
     run_id: int
@@ -170,6 +179,7 @@ def _start(
         held = try_acquire(session, lease, holder, now, JOB_LEASE_EXPIRY, force=force)
         if held is not None:
             skipped = _refusal(held.describe())
+            expires_at = held.heartbeat_at + JOB_LEASE_EXPIRY
             session.add(_run_row(job, as_of, now, "skipped", error=skipped, finished=now))
         else:
             if force:
@@ -198,7 +208,7 @@ def _start(
             session.flush()
             run_id = run.id
     if held is not None:
-        raise Conflict(skipped)  # after the unit of work: the ``skipped`` row stays
+        raise LeaseBusy(skipped, expires_at)  # after the unit of work: ``skipped`` stays
     return run_id
 
 

@@ -25,6 +25,7 @@ from scf.jobs.context import JobContext
 from scf.jobs.lease import JOB_LEASE_EXPIRY, LeaseKeeper, job_lease_name, try_acquire
 from scf.jobs.registry import get_job
 from scf.jobs.runner import run_job
+from scf.jobs.scheduler import SchedulerProcess
 from scf.platform.cli import main
 from scf.platform.config import Settings
 from scf.platform.db import Database
@@ -203,6 +204,33 @@ def test_a_long_run_keeps_renewing_its_lease(
     assert outcome.status == "succeeded"
     assert len(set(seen)) >= 3  # renewed between the job's looks
     assert heartbeat_of(database, LEASE) is None  # given back at the end
+
+
+def test_a_firing_that_meets_a_killed_runs_fresh_lease_runs_once_it_expires(
+    fresh: tuple[Database, Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The probe's sequence: the scheduler is killed mid-run and restarted at once, and
+    its first firing (the missed one, within the misfire grace) meets the killed run's
+    lease while it is still fresh. Skipping it would lose the day's run until tomorrow;
+    the scheduler tries again as soon as the lease has expired. (Expiry shortened to 2 s.)"""
+    database, settings = fresh
+    monkeypatch.setattr(runner, "JOB_LEASE_EXPIRY", dt.timedelta(seconds=2))
+    with database.session() as session:
+        assert try_acquire(session, LEASE, "killed:9:dead", utcnow(), JOB_LEASE_EXPIRY) is None
+        session.commit()
+    process = SchedulerProcess(database, settings)
+    process.start()
+    try:
+        process.run_job_now("expiry_watch")
+        deadline = time.monotonic() + 30
+        statuses: list[str] = []
+        while time.monotonic() < deadline and "succeeded" not in statuses:
+            time.sleep(0.2)
+            with database.session() as session:
+                statuses = list(session.scalars(sa.select(JobRun.status).order_by(JobRun.id)))
+    finally:
+        process.shutdown()
+    assert statuses == ["skipped", "succeeded"]
 
 
 def test_run_once_refuses_a_held_lease_and_force_takes_it_over_audited(
