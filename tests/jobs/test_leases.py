@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +29,14 @@ from scf.platform.cli import main
 from scf.platform.config import Settings
 from scf.platform.db import Database
 from scf.platform.errors import Conflict
-from scf.platform.migrate import upgrade
 from scf.platform.models import AuditEntry, JobRun, SchedulerLease
 from scf.platform.models.types import utcnow
-from tests.conftest import database_url
-from tests.jobs.conftest import FixedClock, Runner, jobs_settings
+from tests.jobs.conftest import FixedClock, Runner
 from tests.jobs.network import Network
 from tests.jobs.test_runner import DAY_100, alert_rows, defaulted_loan_with_guarantor
+from tests.jobs.test_scheduler import fresh
+
+__all__ = ["fresh"]  # a database of the test's own, committed: the heartbeats need that
 
 LEASE = job_lease_name("expiry_watch")
 
@@ -127,15 +127,6 @@ def test_a_run_whose_lease_was_taken_over_commits_nothing(
 
 
 # ------------------------------------------------ heartbeats (real commits, own database)
-
-
-@pytest.fixture()
-def fresh(backend: str, tmp_path: Path) -> Iterator[tuple[Database, Settings]]:
-    url = database_url(backend, "leases", tmp_path)
-    database = Database(url)
-    upgrade(database.engine)
-    yield database, jobs_settings(url, tmp_path)
-    database.engine.dispose()
 
 
 def heartbeat_of(database: Database, name: str) -> tuple[str, dt.datetime] | None:
