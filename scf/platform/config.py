@@ -28,8 +28,8 @@ class Settings:
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
     login_backoff_seconds: int = 60
-    # Per client address, the login page and the token endpoint together (Flask-Limiter
-    # notation); counters in the database, or in ``ratelimit_storage_uri`` (redis://…).
+    # Failed logins per client address, the login page and the token endpoint together
+    # (Flask-Limiter notation); counted in the database, or in ``ratelimit_storage_uri``.
     login_rate_limit: str = "10 per minute;100 per hour"
     ratelimit_storage_uri: str = ""
     # Reverse proxies in front of the app that append the client's address to
