@@ -96,6 +96,8 @@ def make_test_app(url: str, tmp_path: Path, connection: sa.Connection | None = N
             "database_url": url,
             "secret_key": TEST_SECRET,
             "instance_path": tmp_path / "instance",
+            # Counters of the login throttle per app, not in the shared test database.
+            "ratelimit_storage_uri": "memory://",
         }
     )
     database = Database(url)

@@ -7,7 +7,12 @@ waits), naming the holder. A lease whose heartbeat is older than its expiry belo
 a dead process and may be taken over.
 
 A job run holds ``job:<name>`` for its duration, so that ``scf jobs run-once`` and the
-scheduler never run the same job at the same time.
+scheduler never run the same job at the same time. A ``LeaseKeeper`` thread renews it
+every few seconds while the job works, and it expires a few minutes after the last
+heartbeat: a run killed with ``kill -9`` blocks its job only until then, and the next
+firing takes the lease over (issue #12, finding 11: with a one-hour expiry and no
+heartbeat, a killed run cost the day's run). An operator may take a live-looking lease
+by force (``scf jobs run-once NAME --force``, audited).
 
 Every statement is a single conditional UPDATE or INSERT, atomic on SQLite and
 PostgreSQL alike: two processes racing for a lease cannot both win.
@@ -16,20 +21,28 @@ PostgreSQL alike: two processes racing for a lease cannot both win.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import socket
+import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from types import TracebackType
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from scf.platform.db import Database
 from scf.platform.models import SchedulerLease
 
 SCHEDULER_LEASE = "scheduler"
 HEARTBEAT_SECONDS = 15
 SCHEDULER_LEASE_EXPIRY = dt.timedelta(seconds=60)  # four missed heartbeats: the holder is dead
-JOB_LEASE_EXPIRY = dt.timedelta(hours=1)  # a run lasts seconds; an hour-old lease is a crash
+JOB_HEARTBEAT_SECONDS = 10
+JOB_LEASE_EXPIRY = dt.timedelta(minutes=2)  # twelve missed heartbeats: the holder is dead
+
+log = logging.getLogger("scf.jobs")
 
 
 def job_lease_name(job_name: str) -> str:
@@ -58,18 +71,23 @@ class LeaseHeld:
 
 
 def try_acquire(
-    session: Session, name: str, holder: str, now: dt.datetime, expiry: dt.timedelta
+    session: Session,
+    name: str,
+    holder: str,
+    now: dt.datetime,
+    expiry: dt.timedelta,
+    *,
+    force: bool = False,
 ) -> LeaseHeld | None:
-    """Take the lease if it is free, expired or already ours: None when taken, else who holds it.
+    """Take the lease if it is free, expired or already ours (or, with ``force``, whoever
+    holds it): None when taken, else who holds it.
 
     Commits nothing: the caller commits at once so the lease is visible to others.
     """
+    takeable = sa.or_(SchedulerLease.holder == holder, SchedulerLease.heartbeat_at < now - expiry)
     taken = session.execute(
         sa.update(SchedulerLease)
-        .where(
-            SchedulerLease.name == name,
-            sa.or_(SchedulerLease.holder == holder, SchedulerLease.heartbeat_at < now - expiry),
-        )
+        .where(SchedulerLease.name == name, sa.true() if force else takeable)
         .values(holder=holder, acquired_at=now, heartbeat_at=now)
         .execution_options(synchronize_session=False)
     )
@@ -119,3 +137,53 @@ def current_holder(session: Session, name: str) -> LeaseHeld | None:
 
 def _rowcount(result: sa.Result[object]) -> int:
     return int(getattr(result, "rowcount", 0))
+
+
+class LeaseKeeper:
+    """Renews a lease every ``every_seconds`` from a thread of its own while its holder
+    works (``with LeaseKeeper(...):``); sets ``lost`` and stops if the lease was taken over.
+
+    Each beat is a short transaction on a connection of its own from the engine's pool,
+    never the worker's session: the worker's transaction stays open for the whole run.
+    """
+
+    def __init__(
+        self,
+        database: Database,
+        name: str,
+        holder: str,
+        *,
+        clock: Callable[[], dt.datetime],
+        every_seconds: float,
+    ) -> None:
+        self.database, self.name, self.holder = database, name, holder
+        self.clock, self.every_seconds = clock, every_seconds
+        self.lost = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name=f"lease {name}", daemon=True)
+
+    def __enter__(self) -> LeaseKeeper:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        _type: type[BaseException] | None,
+        _error: BaseException | None,
+        _traceback: TracebackType | None,
+    ) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _beat(self) -> None:
+        while not self._stop.wait(self.every_seconds):
+            try:
+                with Session(self.database.engine) as session, session.begin():
+                    ours = renew(session, self.name, self.holder, self.clock())
+            except sa.exc.SQLAlchemyError:  # the database briefly away: the next beat retries
+                log.exception("heartbeat of lease %s failed", self.name)
+                continue
+            if not ours:
+                log.error("lease %s was taken over; %s no longer holds it", self.name, self.holder)
+                self.lost.set()
+                return

@@ -11,6 +11,11 @@ database, never inside a web worker.
   registry no longer declares are removed from the store.
 - Jobs run one at a time (one worker thread): they read what the previous one wrote,
   and SQLite allows one writer.
+- A firing that finds its job's lease held (a run killed moments ago, its lease not yet
+  expired; or a ``run-once`` still working) is not lost: the job is tried again just
+  after that lease would expire, and again while its holder keeps renewing it. A
+  scheduler restarted at once after ``kill -9`` so still runs the day's job (issue #12,
+  finding 11).
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ from scf.jobs.lease import (
     try_acquire,
 )
 from scf.jobs.registry import JOBS, JobSpec
-from scf.jobs.runner import Clock, jobs_zone, run_job, system_clock
+from scf.jobs.runner import Clock, LeaseBusy, jobs_zone, run_job, system_clock
 from scf.platform.auth.access import Actor
 from scf.platform.config import Settings
 from scf.platform.db import Database, create_db_engine
@@ -47,6 +52,7 @@ from scf.platform.errors import ConfigurationError, Conflict, ScfError
 from scf.platform.services.unit_of_work import new_unit_of_work
 
 JOBSTORE_TABLE = "apscheduler_jobs"
+RETRY_MARGIN_SECONDS = 5  # after a held lease's expiry, so that it has surely expired
 SCHEDULED_FUNCTION = "scf.jobs.scheduler:scheduled_run"
 
 # The schedulers running in this process, by lease holder. The job store keeps only the
@@ -206,6 +212,23 @@ class SchedulerProcess:
             self.stopped.set()
         return ours
 
+    def retry_when_free(self, name: str, expires_at: dt.datetime) -> None:
+        """Fire job ``name`` once more, just after a lease that expires at ``expires_at``
+        (on this process's clock) would have; a retry already planned is replaced."""
+        if self.scheduler is None:
+            return
+        wait = (expires_at - self.clock()).total_seconds() + RETRY_MARGIN_SECONDS
+        self.scheduler.add_job(
+            scheduled_run,
+            "date",
+            run_date=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=max(wait, 1)),
+            args=[name, self.holder],
+            id=f"retry-{name}",
+            jobstore="local",
+            replace_existing=True,
+            misfire_grace_time=self.settings.jobs_misfire_grace_seconds,
+        )
+
     def run_job_now(self, name: str) -> None:
         """Fire a declared job at once (APScheduler's own clock; the job's date is ours);
         after it, the cron trigger gives the next time as usual."""
@@ -245,7 +268,11 @@ def scheduled_run(job_name: str, holder: str) -> dict[str, Any] | None:
             clock=process.clock,
             actor=Actor.system("scheduler"),
         )
-    except ScfError as error:  # already running elsewhere, or a refused date
+    except LeaseBusy as busy:  # running elsewhere, or a dead run's lease not yet expired
+        log.warning("job %s not run now, retried after %s: %s", job_name, busy.expires_at, busy)
+        process.retry_when_free(job_name, busy.expires_at)
+        return None
+    except ScfError as error:  # a refused date
         log.warning("job %s not run: %s", job_name, error)
         return None
     return outcome.to_dict()

@@ -62,6 +62,10 @@ def create_app(
     api.init_app(app, csrf)
     web.init_app(app)
     http_errors.init_app(app)
+
+    from scf.platform.auth import throttling
+
+    throttling.init_app(app, settings, app.extensions["scf_db"])  # after the login views
     return app
 
 

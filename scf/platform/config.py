@@ -22,8 +22,19 @@ class Settings:
     instance_path: Path
     session_cookie_secure: bool = False
     token_ttl_hours: int = 12
+    # Logins: from the ``login_max_failures``-th wrong password in a row, each failure makes
+    # the account wait, ``login_backoff_seconds`` first and twice as long each time after,
+    # never longer than ``login_lockout_minutes``.
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
+    login_backoff_seconds: int = 60
+    # Failed logins per client address, the login page and the token endpoint together
+    # (Flask-Limiter notation); counted in the database, or in ``ratelimit_storage_uri``.
+    login_rate_limit: str = "10 per minute;100 per hour"
+    ratelimit_storage_uri: str = ""
+    # Reverse proxies in front of the app that append the client's address to
+    # X-Forwarded-For (0: the connecting address is the client's).
+    trusted_proxies: int = 0
     onboarding_max_bytes: int = 20 * 1024 * 1024
     onboarding_max_rows: int = 50_000
     # An .xlsx is a zip: what its parts may inflate to, together and each against its
@@ -82,6 +93,7 @@ class Settings:
             values["business_date"] = env["SCF_BUSINESS_DATE"]
         if "SCF_BANK_NET_CAPITAL" in env:
             values["bank_net_capital"] = env["SCF_BANK_NET_CAPITAL"]
+        values.update(_login_settings(env))
         for name, variable in (
             ("onboarding_max_bytes", "SCF_ONBOARDING_MAX_BYTES"),
             ("onboarding_max_rows", "SCF_ONBOARDING_MAX_ROWS"),
@@ -107,6 +119,24 @@ def _positive_int(variable: str, text: str) -> int:
             f"{variable} 应为正整数 (must be a positive whole number), got “{text}”"
         )
     return value
+
+
+def _login_settings(env: os._Environ[str] | dict[str, str]) -> dict[str, object]:
+    """``SCF_LOGIN_RATE_LIMIT``, ``SCF_RATELIMIT_STORAGE_URI`` and ``SCF_TRUSTED_PROXIES``."""
+    values: dict[str, object] = {}
+    if env.get("SCF_LOGIN_RATE_LIMIT"):
+        values["login_rate_limit"] = env["SCF_LOGIN_RATE_LIMIT"]
+    if env.get("SCF_RATELIMIT_STORAGE_URI"):
+        values["ratelimit_storage_uri"] = env["SCF_RATELIMIT_STORAGE_URI"]
+    hops = env.get("SCF_TRUSTED_PROXIES", "").strip()
+    if hops:
+        if not hops.isdigit():
+            raise ConfigurationError(
+                f"SCF_TRUSTED_PROXIES 应为代理层数 (must be a whole number of proxies, 0 or "
+                f"more), got “{hops}”"
+            )
+        values["trusted_proxies"] = int(hops)
+    return values
 
 
 def _demo_secret(instance: Path) -> str:

@@ -1,8 +1,9 @@
 """Sessions, CSRF, lockout, security headers and API tokens.
 
-Lockout: ``Settings.login_max_failures`` = 5 and ``login_lockout_minutes`` = 15 by
-default, so the fifth wrong password in a row locks the account and even the right
-password is refused until the lock ends.
+Lockout: ``Settings.login_max_failures`` = 5, so the fifth wrong password in a row starts
+a back-off (1 minute, doubling with each further failure up to ``login_lockout_minutes``,
+15) and even the right password is refused until it ends (``tests/security/test_login.py``
+has the back-off, throttling and enumeration cases).
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from scf.platform.web.auth_pages import safe_next
 from tests.web.conftest import csrf_token, log_in
 
 
-def attempt(client: FlaskClient, username: str, password: str) -> int:
+def attempt(client: FlaskClient, username: str, password: str, address: str = "127.0.0.1") -> int:
     response = client.post(
         "/login",
         data={"username": username, "password": password, "csrf_token": csrf_token(client)},
+        environ_base={"REMOTE_ADDR": address},
     )
     return response.status_code
 
@@ -50,7 +52,7 @@ def test_fifth_wrong_password_locks_the_account(
     web.post("/logout", data={"csrf_token": csrf_token(web, "/parties")})
     for _ in range(5):
         assert attempt(web, "rm_bd", "wrong-password-123") == 401
-    assert attempt(web, "rm_bd", DEMO_PASSWORD) == 401  # locked: even the right one fails
+    assert attempt(web, "rm_bd", DEMO_PASSWORD) == 401  # backing off: even the right one fails
     page = web.get("/login").get_data(as_text=True)
     assert "/logout" not in page
     actions = seeded_connection.scalars(
@@ -140,6 +142,32 @@ def test_password_reset_ends_the_users_sessions(
         reset_password(session, Actor.system("test"), "rm_ts", "a-brand-new-password")
         session.commit()
     assert client.get("/parties").status_code == 302  # back to the login page
+
+
+def test_a_cookie_captured_before_logout_is_refused_after_it(seeded_app: Flask) -> None:
+    """Issue #12, finding 10: logging out ends the session on the server (the user's
+    session version moves on), not only in the browser that logged out."""
+    client = seeded_app.test_client()
+    log_in(client, "rm_ts")
+    captured = client.get_cookie("session")
+    assert captured is not None
+    thief = seeded_app.test_client()
+    thief.set_cookie("session", captured.value)
+    assert thief.get("/parties").status_code == 200  # the stolen cookie works ...
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/parties")})
+    assert thief.get("/parties").status_code == 302  # ... until its owner logs out
+    assert thief.get("/api/v1/parties?page_size=1").status_code == 401
+    log_in(client, "rm_ts")  # logging in again starts a new session that works
+    assert client.get("/parties").status_code == 200
+
+
+def test_logout_is_audited(web: FlaskClient, seeded_connection: sa.Connection) -> None:
+    log_in(web, "risk")
+    web.post("/logout", data={"csrf_token": csrf_token(web, "/parties")})
+    actions = seeded_connection.scalars(
+        sa.text("SELECT action FROM audit_log WHERE actor = 'risk' ORDER BY id")
+    ).all()
+    assert actions[-2:] == ["user.login", "user.logout"]
 
 
 def test_deactivated_user_loses_session_and_token(

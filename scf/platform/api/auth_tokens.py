@@ -1,4 +1,7 @@
-"""API tokens: exchange a username and password for an expiring bearer token; revoke it."""
+"""API tokens: exchange a username and password for an expiring bearer token; revoke it.
+
+Issuing shares the login page's rules: the account's back-off, one answer for every
+refusal, and per-address throttling (429 problem+json, ``auth.throttling``)."""
 
 from __future__ import annotations
 
@@ -10,7 +13,8 @@ from marshmallow import Schema, fields
 
 from scf.platform.api import make_blueprint
 from scf.platform.http_errors import problem
-from scf.platform.services.admin.users import authenticate, revoke, token_for
+from scf.platform.services.admin.login import authenticate
+from scf.platform.services.admin.users import revoke, token_for
 from scf.platform.web_session import db_session
 
 blp = make_blueprint("auth_tokens", "/auth/tokens", "API tokens for integrations")
@@ -31,7 +35,8 @@ class TokenSchema(Schema):
 class Tokens(MethodView):
     @blp.arguments(Credentials)
     @blp.response(201, TokenSchema)
-    @blp.alt_response(401, description="wrong username or password, or account locked")
+    @blp.alt_response(401, description="wrong username or password, or too many attempts")
+    @blp.alt_response(429, description="too many login attempts from this address")
     def post(self, credentials: dict[str, str]) -> Any:
         """Issue a bearer token (valid for the configured hours)."""
         settings = current_app.extensions["scf_settings"]
@@ -42,6 +47,7 @@ class Tokens(MethodView):
             credentials["password"],
             max_failures=settings.login_max_failures,
             lockout_minutes=settings.login_lockout_minutes,
+            first_backoff_seconds=settings.login_backoff_seconds,
         )
         if result.user is None:
             return problem(401, "未授权 (unauthorized)", result.message)

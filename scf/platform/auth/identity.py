@@ -5,9 +5,11 @@ cookie that changes something must also carry the CSRF token (form field or
 ``X-CSRFToken`` header); bearer-token requests cannot be forged by a browser.
 
 The session cookie is signed, not encrypted, so it holds only the user id and a
-fingerprint: an HMAC of the password hash under the secret key. Resetting the
-password changes the fingerprint and so ends every session of that user;
-deactivating the user ends them too, since each request re-reads the user.
+fingerprint: an HMAC, under the secret key, of the password hash and the user's session
+version. Every request recomputes it from the user's row, so the server decides whether
+a session still lives: logging out, resetting the password or deactivating the user
+moves the session version on and every cookie issued before stops working — one
+captured by someone else included (issue #12, finding 10).
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from scf.platform.web_session import db_session
 
 def session_fingerprint(user: User) -> str:
     key = str(current_app.config["SECRET_KEY"]).encode()
-    return hmac.new(key, user.password_hash.encode(), hashlib.sha256).hexdigest()[:32]
+    message = f"{user.session_version}:{user.password_hash}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
 
 
 def start_session(user: User) -> None:

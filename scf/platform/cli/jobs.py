@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import json
 import logging
 import signal
@@ -147,8 +148,14 @@ def _echo_job(row: dict[str, Any]) -> None:
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="As-of date (YYYY-MM-DD) for a back-fill or a rerun; default today.",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Take the job's lease even if another process seems to hold it (after a crash, "
+    "before its lease expires); audited with your login name. Make sure that process is dead.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def run_once_command(name: str, as_of: dt.datetime | None, as_json: bool) -> None:
+def run_once_command(name: str, as_of: dt.datetime | None, force: bool, as_json: bool) -> None:
     """Run one job now, outside the schedule (recorded like a scheduled run)."""
     from scf.jobs.runner import run_job
     from scf.platform.auth.access import Actor
@@ -160,7 +167,8 @@ def run_once_command(name: str, as_of: dt.datetime | None, as_json: bool) -> Non
             settings,
             name,
             as_of=None if as_of is None else as_of.date(),
-            actor=Actor.system("cli"),
+            actor=Actor.system(f"cli:{getpass.getuser()}" if force else "cli"),
+            force=force,
         )
     if as_json:
         click.echo(json.dumps(outcome.to_dict(), ensure_ascii=False, indent=2))

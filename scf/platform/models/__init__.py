@@ -1,7 +1,7 @@
 """All database models, imported here so that metadata and Alembic see every table."""
 
 from scf.platform.models.audit import AuditEntry
-from scf.platform.models.auth import ApiToken, User
+from scf.platform.models.auth import ApiToken, RateLimitCounter, User
 from scf.platform.models.base import Base
 from scf.platform.models.collateral import (
     CollateralItem,
@@ -59,6 +59,7 @@ __all__ = [
     "OnboardingBatch",
     "Party",
     "Programme",
+    "RateLimitCounter",
     "Receivable",
     "ReceiptRelease",
     "Relationship",

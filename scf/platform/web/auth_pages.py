@@ -1,8 +1,9 @@
-"""Log in and out. Sessions are signed cookies; forms carry CSRF tokens (Flask-WTF).
+"""Log in and out. Sessions are signed cookies checked against the user's session
+version on every request; forms carry CSRF tokens (Flask-WTF).
 
-Failed logins count against the account and lock it for a while
-(``SCF``'s ``login_max_failures`` / ``login_lockout_minutes``); the answer never says
-whether the username or the password was wrong.
+Failed logins make the account back off (``services.admin.login``) and each address is
+throttled (``auth.throttling``); the answer is the same whether the username, the
+password or the timing was wrong. Logging out ends the session on the server.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from scf.platform.auth.identity import start_session
-from scf.platform.services.admin.users import authenticate
+from scf.platform.services.admin.login import authenticate, log_out
 from scf.platform.web_session import db_session
 
 bp = Blueprint("auth", __name__)
@@ -55,20 +56,19 @@ def login() -> Any:
             request.form.get("password", ""),
             max_failures=settings.login_max_failures,
             lockout_minutes=settings.login_lockout_minutes,
+            first_backoff_seconds=settings.login_backoff_seconds,
         )
         if result.user is not None:
             start_session(result.user)
             return redirect(safe_next(request.args.get("next")))
-        error = (
-            _("尝试次数过多，账号已暂时锁定，请稍后再试。")
-            if result.locked
-            else _("用户名或密码错误。")
-        )
+        error = _("用户名或密码错误，或尝试过于频繁，请稍后再试。")
     return render_template("login.html", error=error), 401 if error else 200
 
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Any:
+    if g.get("actor") is not None and g.get("auth_method") == "session":
+        log_out(db_session(), g.actor)
     session.clear()
     flash(_("您已退出登录。"), "info")
     return redirect(url_for("auth.login"))

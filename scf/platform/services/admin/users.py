@@ -1,5 +1,5 @@
-"""Users: creation and administration, login with lockout, API tokens (the commands;
-listing and reading users is ``admin.queries``).
+"""Users: creation and administration, API tokens (the commands; logging in and out is
+``admin.login``, listing and reading users ``admin.queries``).
 
 Only administrators manage users (the command line acts as the system). Every change
 is written to the audit log with the user as it was before and after, in the same unit
@@ -12,24 +12,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from scf.platform.auth.access import Actor, require_role
-from scf.platform.auth.passwords import hash_password, verify_password
+from scf.platform.auth.passwords import hash_password, password_problems
 from scf.platform.auth.tokens import issue_token, revoke_all_tokens, revoke_token
 from scf.platform.errors import Conflict, ValidationFailed
 from scf.platform.models import Branch, Market, User
 from scf.platform.models.enums import Role
-from scf.platform.models.types import utcnow
 from scf.platform.services import audit
 from scf.platform.services.admin.queries import find_user, user_record
 from scf.platform.services.unit_of_work import use_case
-
-# A hash to verify against when the username is unknown, so that timing does not tell.
-_DUMMY_HASH = hash_password("not-a-real-password-0")
 
 
 def get_or_create_branch(session: Session, name: str) -> Branch:
@@ -101,10 +96,9 @@ def create_user(
             ]
         else:
             market = _market(session, market_code, errors)
-    try:
-        password_hash = hash_password(password)
-    except ValueError as error:
-        errors["password"] = [str(error)]
+    weak = password_problems(password or "", username=username)
+    if weak:
+        errors["password"] = weak
     if errors:
         raise ValidationFailed("用户信息有误 (invalid user)", errors=errors)
     if session.scalar(sa.select(User.id).where(User.username == username)) is not None:
@@ -112,7 +106,7 @@ def create_user(
     user = User(
         username=username,
         display_name=(display_name or "").strip() or username,
-        password_hash=password_hash,
+        password_hash=hash_password(password),
         role=role_value,
         market_id=market.id if market else None,
         branch_id=get_or_create_branch(session, branch.strip()).id if branch else None,
@@ -121,6 +115,18 @@ def create_user(
     session.flush()
     audit.record(session, actor, "user.create", "user", user.id, after=user_record(session, user))
     return user
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """End every session ``user`` has: their cookies' fingerprint no longer matches. One
+    atomic increment (two logouts at once both count); the object is refreshed."""
+    session.execute(
+        sa.update(User)
+        .where(User.id == user.id)
+        .values(session_version=User.session_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(user, ["session_version"])
 
 
 def _active_admins(session: Session) -> int:
@@ -221,6 +227,7 @@ def set_active(session: Session, actor: Actor, username: str, active: bool) -> U
         user.active = active
         if not active:
             revoke_all_tokens(session, user)
+            end_sessions(session, user)
         else:
             user.failed_logins, user.locked_until = 0, None
     return user
@@ -231,11 +238,12 @@ def reset_password(session: Session, actor: Actor, username: str, password: str)
     """Set a new password: it unlocks the account, ends its sessions and revokes its tokens."""
     require_role(actor, Role.ADMIN)
     user = find_user(session, username)
-    try:
-        user.password_hash = hash_password(password)
-    except ValueError as error:
-        raise ValidationFailed(str(error), errors={"password": [str(error)]}) from None
+    weak = password_problems(password, username=user.username)
+    if weak:
+        raise ValidationFailed(f"password (密码): {'; '.join(weak)}", errors={"password": weak})
+    user.password_hash = hash_password(password)
     user.failed_logins, user.locked_until = 0, None
+    end_sessions(session, user)
     revoked = revoke_all_tokens(session, user)
     session.flush()
     audit.record(
@@ -247,59 +255,6 @@ def reset_password(session: Session, actor: Actor, username: str, password: str)
         after={"username": user.username, "tokens_revoked": revoked},
     )
     return user
-
-
-@dataclass(frozen=True)
-class LoginResult:
-    """A login's outcome. A refusal is a result, not an exception: the failure count and
-    the audit entry it wrote must commit with it."""
-
-    user: User | None
-    message: str = ""
-    locked: bool = False
-
-
-@use_case
-def authenticate(
-    session: Session, username: str, password: str, *, max_failures: int, lockout_minutes: int
-) -> LoginResult:
-    """Check a password; after ``max_failures`` failures in a row the account is locked for
-    ``lockout_minutes``. Failures, locks and logins are audited and committed either way.
-    The answer never says which part was wrong."""
-    user = session.scalar(sa.select(User).where(User.username == username))
-    now = utcnow()
-    wrong = "用户名或密码错误 (wrong username or password)"
-    if user is None:
-        verify_password(_DUMMY_HASH, password)
-        return LoginResult(None, wrong)
-    who = Actor.of(user)
-    if user.locked_until is not None and user.locked_until > now:
-        return LoginResult(
-            None, "尝试次数过多，请稍后再试 (too many attempts; try again later)", locked=True
-        )
-    if not user.active or not verify_password(user.password_hash, password):
-        user.failed_logins += 1
-        action = "user.login_failed"
-        if user.failed_logins >= max_failures:
-            user.locked_until = now + dt.timedelta(minutes=lockout_minutes)
-            user.failed_logins = 0
-            action = "user.locked"
-        audit.record(
-            session,
-            who,
-            action,
-            "user",
-            user.id,
-            after={
-                "failed_logins": user.failed_logins,
-                "locked_until": user.locked_until.isoformat() if user.locked_until else None,
-            },
-        )
-        return LoginResult(None, wrong)
-    user.failed_logins = 0
-    user.locked_until = None
-    audit.record(session, who, "user.login", "user", user.id)
-    return LoginResult(user)
 
 
 @use_case
