@@ -63,9 +63,10 @@ TABLE: list[tuple[str, tuple[int, ...]]] = [
     ("/api/v1/network/{P0628}", (401, 200, 200, 404, 200, 200, 404)),
     ("/api/v1/network/{P0118}", (401, 200, 200, 200, 404, 404, 404)),
     ("/api/v1/guarantee-circles", (401, 200, 200, 200, 200, 200, 200)),
-    # a programme: whoever sees its anchor or a facility under it (PG01: P0003, 唐山分行;
-    # PG04: M002's, administered by P0602, 保定分行); market administrators never
-    ("/api/v1/programmes/{PG01}/usage", (401, 200, 200, 200, 404, 403, 403)),
+    # a programme: whoever sees its anchor or a facility under it (PG01: the steel chain,
+    # facilities in every branch; PG04: M002's, administered by P0602, 保定分行, only
+    # 保定's facilities under it); market administrators never
+    ("/api/v1/programmes/{PG01}/usage", (401, 200, 200, 200, 200, 403, 403)),
     ("/api/v1/programmes/{PG04}/usage", (401, 200, 200, 404, 404, 403, 403)),
     ("/lending/facilities/{F0223}", (302, 200, 200, 404, 404, 404, 200)),
     ("/onboarding", (302, 200, 200, 200, 200, 200, 200)),

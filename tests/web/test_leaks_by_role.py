@@ -3,8 +3,8 @@ asker may not know before the fix.
 
 The demo (seed/README.md): mkt_steel administers market M001 (id 1; its administrator
 firm P0600, merchants such as P0612 and P0628); P0964 is an M002 merchant of 保定分行
-(rm_bd) with loan L0223 on facility F0223; rm_ts (唐山分行) sees the steel group P0003,
-anchor of programme PG01; rm_sjz (石家庄分行) sees M001's merchants but not P0003.
+(rm_bd) with loan L0223 on facility F0223, under M002's programme PG04; rm_sjz
+(石家庄分行) sees M001's merchants, rm_ts (唐山分行) the steel group P0003.
 """
 
 from __future__ import annotations
@@ -135,17 +135,21 @@ def test_network_entries_are_titled_with_parties_the_reader_may_see(
 def test_programme_usage_answers_only_who_sees_the_programme(
     web: FlaskClient, session: Session
 ) -> None:
-    """PG01 is anchored on P0003 (唐山分行): rm_sjz has no facility under it and does not
-    see its core enterprise, yet was told its cap, used and remaining."""
-    steel = by_code(session, Programme, "PG01")
-    path = f"/api/v1/programmes/{steel}/usage"
-    assert web.get(path, headers=bearer(web, "rm_ts")).status_code == 200
+    """PG04 is M002's (administrator P0602, 保定分行; every facility under it 保定's):
+    rm_sjz and rm_ts were told its cap, used and remaining all the same. A facility under
+    a programme shows its use on the facility page, so its manager may ask: rm_sjz has
+    facilities under the steel chain's PG01."""
+    mall = by_code(session, Programme, "PG04")
+    path = f"/api/v1/programmes/{mall}/usage"
+    assert web.get(path, headers=bearer(web, "rm_bd")).status_code == 200
     assert web.get(path, headers=bearer(web, "risk")).status_code == 200
-    refused = web.get(path, headers=bearer(web, "rm_sjz"))
-    assert refused.status_code == 404
-    assert "cap" not in refused.get_json() and "PG01" not in refused.get_data(as_text=True)
-    market = by_code(session, Programme, "PG03")  # M001's: rm_sjz sees its administrator
-    assert web.get(f"/api/v1/programmes/{market}/usage", headers=bearer(web, "rm_sjz")).status_code == 200
+    for outsider in ("rm_sjz", "rm_ts"):
+        refused = web.get(path, headers=bearer(web, outsider))
+        assert refused.status_code == 404
+        assert "cap" not in refused.get_json() and "PG04" not in refused.get_data(as_text=True)
+    for code in ("PG01", "PG03"):
+        usage = f"/api/v1/programmes/{by_code(session, Programme, code)}/usage"
+        assert web.get(usage, headers=bearer(web, "rm_sjz")).status_code == 200
 
 
 # ------------------------------------------------------------------ not found, alike
@@ -187,7 +191,7 @@ NOT_FOUND_CASES = [
     ("rm_ts", "/api/v1/drawdowns/{}", lambda s: _pending_drawdown(s, "F0223")),
     ("rm_ts", "/api/v1/facilities/{}", lambda s: by_code(s, Facility, "F0223")),
     ("rm_ts", "/api/v1/loans/{}", lambda s: by_code(s, Loan, "L0223")),
-    ("rm_sjz", "/api/v1/programmes/{}/usage", lambda s: by_code(s, Programme, "PG01")),
+    ("rm_sjz", "/api/v1/programmes/{}/usage", lambda s: by_code(s, Programme, "PG04")),
     ("mkt_steel", "/api/v1/markets/{}", lambda s: 2),
     ("rm_ts", "/api/v1/relationships/{}", lambda s: _relationship_of(s, "P0964")),
     ("rm_ts", "/api/v1/parties/{}", lambda s: party_uscc("P0964")),

@@ -12,7 +12,8 @@ from scf.credit.drawdowns import EXPIRING, facility_status_on
 from scf.credit.money import ZERO
 from scf.credit.policy import load_policy
 from scf.platform.auth.access import Actor, require_role
-from scf.platform.errors import Conflict, NotFound, ValidationFailed
+from scf.platform.auth.not_found import not_found
+from scf.platform.errors import Conflict, ValidationFailed
 from scf.platform.models import CollateralItem, Facility
 from scf.platform.models.enums import FacilityStatus, Role
 from scf.platform.services import audit
@@ -98,7 +99,7 @@ def set_approval_level(
 
     user = session.scalar(sa.select(User).where(User.username == username))
     if user is None:
-        raise NotFound(f"未找到用户 (user not found): {username}")
+        raise not_found("user", username)
     levels = load_policy(on).items("authority.levels")
     if level is not None and level not in levels:
         raise ValidationFailed(
