@@ -22,6 +22,7 @@ from scf.platform.errors import RuleRefused, ScfError, ValidationFailed
 from scf.platform.models.enums import FacilityStatus, GuarantorKind, Product, RepaymentMethod
 from scf.platform.services.lending import drawdowns as drawdown_service
 from scf.platform.services.lending import facilities as facility_service
+from scf.platform.services.lending import facility_status
 from scf.platform.services.lending.loan_book import apply_repayment
 from scf.platform.services.lending.loan_queries import loan_view
 from scf.platform.services.lending.queries import facility_view, list_facilities
@@ -184,6 +185,48 @@ def approve(facility_id: int) -> Any:
 @bp.route("/facilities/<int:facility_id>/send-back", methods=["POST"])
 def send_back(facility_id: int) -> Any:
     return _decide(facility_id, "send_back")
+
+
+def _unfreeze_step(facility_id: int, step: str) -> None:
+    """One step of lifting a freeze that needs two risk officers (one use case each)."""
+    session = db_session()
+    if step == "propose":
+        reason = request.form.get("reason", "")
+        facility_status.propose_unfreeze(session, g.actor, facility_id, reason=reason)
+    elif step == "approve":
+        comment = request.form.get("comment") or None
+        facility_status.approve_unfreeze(session, g.actor, facility_id, comment=comment)
+    else:
+        comment = request.form.get("comment", "")
+        facility_status.decline_unfreeze(session, g.actor, facility_id, comment=comment)
+
+
+def _unfreeze(facility_id: int, step: str) -> Any:
+    """A risk officer proposes the unfreeze, another approves or declines it; a refusal
+    re-renders the facility page with its reason, nothing written."""
+    try:
+        _unfreeze_step(facility_id, step)
+    except ScfError as error:
+        view = facility_view(db_session(), g.actor, facility_id, dt.date.today())
+        return render_template("lending/facility.html", view=view, problem=_problem(error)), (
+            error.status
+        )
+    return redirect(url_for("lending.facility", facility_id=facility_id, done=f"unfreeze_{step}"))
+
+
+@bp.route("/facilities/<int:facility_id>/unfreeze", methods=["POST"])
+def propose_unfreeze(facility_id: int) -> Any:
+    return _unfreeze(facility_id, "propose")
+
+
+@bp.route("/facilities/<int:facility_id>/unfreeze/approve", methods=["POST"])
+def approve_unfreeze(facility_id: int) -> Any:
+    return _unfreeze(facility_id, "approve")
+
+
+@bp.route("/facilities/<int:facility_id>/unfreeze/decline", methods=["POST"])
+def decline_unfreeze(facility_id: int) -> Any:
+    return _unfreeze(facility_id, "decline")
 
 
 @bp.route("/facilities/<int:facility_id>/draw", methods=["GET", "POST"])

@@ -119,6 +119,7 @@ def test_the_facility_page_shows_the_freeze_and_its_unfreeze_needs_a_second_risk
         f"{page}/unfreeze/approve", data={"comment": "核实", "csrf_token": form_token(client, page)}
     )
     assert approved.status_code == 302
+    world.session.refresh(facility)
     assert facility.status is FacilityStatus.ACTIVE
 
 
@@ -135,4 +136,5 @@ def test_the_page_refuses_an_own_unfreeze_with_the_reason(
     refused = client.post(f"{page}/unfreeze/approve", data={"comment": "", "csrf_token": token})
     assert refused.status_code == 403
     assert "另一名风险经理" in refused.get_data(as_text=True)
+    world.session.refresh(facility)
     assert facility.status is FacilityStatus.FROZEN
