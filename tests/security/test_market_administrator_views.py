@@ -34,6 +34,19 @@ def book(db_session: Session) -> DbBook:
     return build(db_session)
 
 
+def _edge(book: DbBook, kind: str, source: int, target: int, **figures: Decimal) -> None:
+    """Firm ``source`` to firm ``target`` from ``AS_OF``, recorded as the system."""
+    create_relationship(
+        book.session,
+        SYSTEM,
+        kind=kind,
+        source=book.uscc(source),
+        target=book.uscc(target),
+        valid_from=AS_OF,
+        **figures,
+    )
+
+
 def _node(book: DbBook, n: int) -> str:
     return f"p:{book.parties[n].id}"
 
@@ -64,15 +77,7 @@ def test_the_exposure_of_a_merchant_keeps_its_own_figures_and_withholds_the_bank
     book: DbBook,
 ) -> None:
     # firm 4 takes 20% of firm 1 (≥ 15%): the related-party group is {1, 4, 5}
-    create_relationship(
-        book.session,
-        SYSTEM,
-        kind="holds_shares",
-        source=book.uscc(4),
-        target=book.uscc(1),
-        percentage=Decimal("0.20"),
-        valid_from=AS_OF,
-    )
+    _edge(book, "holds_shares", 4, 1, percentage=Decimal("0.20"))
     report = exposure_report(book.session, book.actor("mkt"), book.uscc(1), AS_OF)
     assert report["own"] == {
         "exposure": Decimal("600000.00"),
@@ -106,42 +111,18 @@ def test_the_administrators_exposure_shows_its_own_market(book: DbBook) -> None:
 
 def test_a_guarantee_circle_reaching_outside_the_market_is_not_shown(book: DbBook) -> None:
     # firm 1 (inside) and firm 4 (outside) now guarantee each other: a circle of two
-    create_relationship(
-        book.session,
-        SYSTEM,
-        kind="guarantees",
-        source=book.uscc(1),
-        target=book.uscc(4),
-        amount=Decimal("50000"),
-        valid_from=AS_OF,
-    )
+    _edge(book, "guarantees", 1, 4, amount=Decimal("50000"))
     assert guarantee_circles_view(book.session, book.actor("mkt"), AS_OF) == []
     (stubbed,) = guarantee_circles_view(book.session, book.actor("rm_a"), AS_OF)
     assert [m["hidden"] for m in stubbed["members"]] == [False, True]
     # firms 1 and 2 guarantee each other too: a circle wholly inside, shown whole
-    create_relationship(
-        book.session,
-        SYSTEM,
-        kind="guarantees",
-        source=book.uscc(1),
-        target=book.uscc(2),
-        amount=Decimal("70000"),
-        valid_from=AS_OF,
-    )
+    _edge(book, "guarantees", 1, 2, amount=Decimal("70000"))
     circles = guarantee_circles_view(book.session, book.actor("mkt"), AS_OF)
     assert circles == []  # 1, 2 and 4 are now one circle, and 4 is outside
 
 
 def test_a_circle_wholly_inside_the_market_is_shown_with_its_figures(book: DbBook) -> None:
-    create_relationship(
-        book.session,
-        SYSTEM,
-        kind="guarantees",
-        source=book.uscc(1),
-        target=book.uscc(2),
-        amount=Decimal("70000"),
-        valid_from=AS_OF,
-    )
+    _edge(book, "guarantees", 1, 2, amount=Decimal("70000"))
     (circle,) = guarantee_circles_view(book.session, book.actor("mkt"), AS_OF)
     assert [m["uscc"] for m in circle["members"]] == [book.uscc(1), book.uscc(2)]
     # 200,000 (2 → 1) + 70,000 (1 → 2); exposure 600,000 + 300,000

@@ -10,8 +10,8 @@ firm P0600, merchants such as P0612 and P0628); P0964 is an M002 merchant of 保
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -22,29 +22,14 @@ from scf.platform.auth.access import Actor, visible_party_ids
 from scf.platform.models import Drawdown, Facility, Loan, Party, Programme, Relationship, User
 from scf.platform.models.enums import DrawdownStatus, RelationshipKind
 from tests.api_auth import bearer
-from tests.web.conftest import log_in, party_uscc
+from tests.web.conftest import log_in, market_party_ids, party_uscc
 
 AS_OF = "2026-11-20"
 
 
 @pytest.fixture()
-def session(seeded_connection: sa.Connection) -> Iterator[Session]:
-    """The seeded data inside the test's transaction (what the app under test sees)."""
-    with Session(bind=seeded_connection, join_transaction_mode="create_savepoint") as session:
-        yield session
-
-
-def market_party_ids(session: Session, market_id: int) -> set[int]:
-    return set(
-        session.scalars(
-            sa.select(Relationship.source_party_id).where(
-                Relationship.target_market_id == market_id,
-                Relationship.kind.in_(
-                    [RelationshipKind.MEMBER_OF_MARKET, RelationshipKind.ADMINISTERS]
-                ),
-            )
-        )
-    )
+def session(seeded_session: Session) -> Session:
+    return seeded_session
 
 
 def party_id(session: Session, key: str) -> int:
@@ -62,12 +47,7 @@ def test_a_market_administrators_ego_network_holds_only_their_market(
     web: FlaskClient, session: Session
 ) -> None:
     """It answered 297 nodes at radius 3, 155 of them stubs for parties outside M001."""
-    response = web.get(
-        f"/api/v1/network/{party_uscc('P0600')}?radius=3&as_of={AS_OF}",
-        headers=bearer(web, "mkt_steel"),
-    )
-    assert response.status_code == 200
-    body = response.get_json()
+    body = _radius_3_around_p0600(web, "mkt_steel")
     inside = market_party_ids(session, 1)
     nodes = {n["id"]: n for n in body["nodes"]}
     assert not [n for n in nodes.values() if n["hidden"]], "no stub for an outsider"
@@ -75,11 +55,16 @@ def test_a_market_administrators_ego_network_holds_only_their_market(
     assert parties and parties <= inside
     assert {n for n in nodes if n.startswith("m:")} == {"m:1"}
     assert all(e["source"] in nodes and e["target"] in nodes for e in body["edges"])
-    risk = web.get(
-        f"/api/v1/network/{party_uscc('P0600')}?radius=3&as_of={AS_OF}",
-        headers=bearer(web, "risk"),
-    ).get_json()
+    risk = _radius_3_around_p0600(web, "risk")
     assert len(risk["nodes"]) > len(nodes)  # there was something outside to leave out
+
+
+def _radius_3_around_p0600(web: FlaskClient, who: str) -> dict[str, Any]:
+    response = web.get(
+        f"/api/v1/network/{party_uscc('P0600')}?radius=3&as_of={AS_OF}", headers=bearer(web, who)
+    )
+    assert response.status_code == 200
+    return dict(response.get_json())
 
 
 def test_a_market_administrator_reads_no_bank_figure_and_no_outsider_in_an_exposure(
@@ -242,50 +227,48 @@ def test_acting_on_an_invisible_drawdown_is_answered_like_an_absent_one(
 # ------------------------------------------------------------------ relationships
 
 
-def test_a_member_of_market_edge_refuses_another_branchs_loan_like_an_unknown_one(
-    web: FlaskClient,
-) -> None:
-    """It accepted L0223 (a 保定分行 loan) on rm_sjz's member_of_market edge."""
+def _loan_refusals(web: FlaskClient, edge: dict[str, str]) -> list[str]:
+    """rm_sjz's edge naming L0223 (a 保定分行 loan) and L9999 (none): the refusals of
+    the ``loan`` field, with the code asked left out."""
     headers = bearer(web, "rm_sjz")
     answers = []
     for loan in ("L0223", "L9999"):
-        response = web.post(
-            "/api/v1/relationships",
-            json={
-                "kind": "member_of_market",
-                "source": party_uscc("P0628"),
-                "target_market": "M001",
-                "valid_from": "2026-11-01",
-                "loan": loan,
-            },
-            headers=headers,
-        )
+        response = web.post("/api/v1/relationships", json={**edge, "loan": loan}, headers=headers)
         assert response.status_code == 422, response.get_json()
         answers.append(response.get_json()["errors"]["loan"][0].replace(loan, "…"))
-    assert answers[0] == answers[1]
+    return answers
+
+
+def test_a_member_of_market_edge_refuses_another_branchs_loan_like_an_unknown_one(
+    web: FlaskClient,
+) -> None:
+    """It accepted L0223 on rm_sjz's member_of_market edge."""
+    first, second = _loan_refusals(
+        web,
+        {
+            "kind": "member_of_market",
+            "source": party_uscc("P0628"),
+            "target_market": "M001",
+            "valid_from": "2026-11-01",
+        },
+    )
+    assert first == second
 
 
 def test_a_guarantee_naming_an_invisible_loan_is_refused_like_an_unknown_loan(
     web: FlaskClient,
 ) -> None:
-    """"The loan is not the target's" told rm_sjz that L0223 exists."""
-    headers = bearer(web, "rm_sjz")
-    answers = []
-    for loan in ("L0223", "L9999"):
-        response = web.post(
-            "/api/v1/relationships",
-            json={
-                "kind": "guarantees",
-                "source": party_uscc("P0628"),
-                "target": party_uscc("P0704"),
-                "amount": "10000.00",
-                "loan": loan,
-            },
-            headers=headers,
-        )
-        assert response.status_code == 422
-        answers.append(response.get_json()["errors"]["loan"][0].replace(loan, "…"))
-    assert answers[0] == answers[1]
+    """ "The loan is not the target's" told rm_sjz that L0223 exists."""
+    first, second = _loan_refusals(
+        web,
+        {
+            "kind": "guarantees",
+            "source": party_uscc("P0628"),
+            "target": party_uscc("P0704"),
+            "amount": "10000.00",
+        },
+    )
+    assert first == second
 
 
 def test_a_shareholding_refusal_does_not_tell_what_invisible_shareholders_hold(

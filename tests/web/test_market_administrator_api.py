@@ -31,31 +31,17 @@ from scf.platform.models import (
     Relationship,
     WarehouseReceipt,
 )
-from scf.platform.models.enums import AlertStatus, DrawdownStatus, RelationshipKind, Severity
+from scf.platform.models.enums import AlertStatus, DrawdownStatus, Severity
 from tests.api_auth import bearer
-from tests.web.conftest import party_uscc
+from tests.web.conftest import market_party_ids, party_uscc
 
 AS_OF = "2026-11-20"
 NET_CAPITAL = "5000000000"  # SCF_BANK_NET_CAPITAL's default (scf.platform.config)
 
 
 @pytest.fixture()
-def session(seeded_connection: sa.Connection) -> Iterator[Session]:
-    with Session(bind=seeded_connection, join_transaction_mode="create_savepoint") as session:
-        yield session
-
-
-def _inside(session: Session, market_id: int) -> set[int]:
-    return set(
-        session.scalars(
-            sa.select(Relationship.source_party_id).where(
-                Relationship.target_market_id == market_id,
-                Relationship.kind.in_(
-                    [RelationshipKind.MEMBER_OF_MARKET, RelationshipKind.ADMINISTERS]
-                ),
-            )
-        )
-    )
+def session(seeded_session: Session) -> Session:
+    return seeded_session
 
 
 def _objects(session: Session) -> dict[str, Any]:
@@ -66,7 +52,7 @@ def _objects(session: Session) -> dict[str, Any]:
         assert found is not None, str(query)
         return found
 
-    inside = _inside(session, 1)
+    inside = market_party_ids(session, 1)
     facility_in = one(sa.select(Facility.id).where(Facility.party_id.in_(inside)))
     facility_out = one(sa.select(Facility.id).where(Facility.party_id.not_in(inside)))
     drawdowns = []
@@ -95,7 +81,7 @@ def _objects(session: Session) -> dict[str, Any]:
             first_seen_on=dt.date(2026, 11, 20),
             last_seen_on=dt.date(2026, 11, 20),
         )
-        for party, market in ((sorted(inside)[0], 1), (sorted(_inside(session, 2))[0], 2))
+        for party, market in ((sorted(inside)[0], 1), (sorted(market_party_ids(session, 2))[0], 2))
     ]
     session.add_all(alerts)
     session.flush()
@@ -115,14 +101,17 @@ def _objects(session: Session) -> dict[str, Any]:
         "relationship_id": [
             one(
                 sa.select(Relationship.id).where(
-                    Relationship.source_party_id.in_(inside), Relationship.target_party_id.isnot(None)
+                    Relationship.source_party_id.in_(inside),
+                    Relationship.target_party_id.isnot(None),
                 )
             ),
             one(sa.select(Relationship.id).where(Relationship.source_party_id.not_in(inside))),
         ],
         "number": [
             one(
-                sa.select(WarehouseReceipt.number).where(WarehouseReceipt.owner_party_id.in_(inside))
+                sa.select(WarehouseReceipt.number).where(
+                    WarehouseReceipt.owner_party_id.in_(inside)
+                )
             ),
             one(
                 sa.select(WarehouseReceipt.number).where(
@@ -214,7 +203,7 @@ def _stubs(data: Any) -> int:
 def test_no_answer_to_a_market_administrator_names_a_party_outside_their_market(
     web: FlaskClient, session: Session
 ) -> None:
-    inside = _inside(session, 1)
+    inside = market_party_ids(session, 1)
     rows = session.execute(sa.select(Party.id, Party.uscc, Party.name, Party.customer_number))
     outside_codes: set[str] = set()
     outside_names: set[str] = set()

@@ -85,7 +85,9 @@ def test_a_risk_officers_freeze_is_lifted_by_a_second_risk_officer_only(world: W
         approve_unfreeze(world.session, world.actor("rm"), facility.id, comment="ok")
     assert facility.status is FacilityStatus.FROZEN
     # another risk officer (here the one who froze) approves: active, freeze cleared
-    set_facility_status(world.session, world.actor("director"), facility.id, "active", reason="同意")
+    set_facility_status(
+        world.session, world.actor("director"), facility.id, "active", reason="同意"
+    )
     assert facility.status is FacilityStatus.ACTIVE
     assert freeze_view(world.session, facility) is None
 
@@ -135,7 +137,9 @@ def test_a_relationship_managers_freeze_is_lifted_in_one_step(world: World) -> N
     set_facility_status(world.session, world.actor("rm2"), facility.id, "active", reason="已还")
     assert facility.status is FacilityStatus.ACTIVE
     facility_two = _frozen_by(world, "rm")
-    set_facility_status(world.session, world.actor("director"), facility_two.id, "active", reason="x")
+    set_facility_status(
+        world.session, world.actor("director"), facility_two.id, "active", reason="x"
+    )
     assert facility_two.status is FacilityStatus.ACTIVE
 
 

@@ -55,7 +55,9 @@ def test_the_api_refuses_a_relationship_managers_unfreeze_of_a_risk_officers_fre
     )
     assert frozen.status_code == 200, frozen.get_json()
     undone = client.post(
-        f"{path}/status", json={"status": "active", "reason": "客户已还款"}, headers=bearer(world, "rm")
+        f"{path}/status",
+        json={"status": "active", "reason": "客户已还款"},
+        headers=bearer(world, "rm"),
     )
     assert undone.status_code == 403
     assert undone.mimetype == "application/problem+json"
@@ -87,7 +89,9 @@ def test_through_the_api_the_second_risk_officers_active_lifts_the_freeze(
     )
     assert again.status_code == 403
     second = client.post(
-        f"{path}/status", json={"status": "active", "reason": "同意"}, headers=bearer(world, "director")
+        f"{path}/status",
+        json={"status": "active", "reason": "同意"},
+        headers=bearer(world, "director"),
     )
     assert second.status_code == 200
     assert second.get_json()["status"] == "active" and second.get_json()["freeze"] is None
@@ -105,9 +109,7 @@ def test_the_facility_page_shows_the_freeze_and_its_unfreeze_needs_a_second_risk
 
     sign_in(client, world.users["supervisor_level"])
     token = form_token(client, page)
-    proposed = client.post(
-        f"{page}/unfreeze", data={"reason": "逾期已结清", "csrf_token": token}
-    )
+    proposed = client.post(f"{page}/unfreeze", data={"reason": "逾期已结清", "csrf_token": token})
     assert proposed.status_code == 302
     html = client.get(page).get_data(as_text=True)
     assert "逾期已结清" in html and f"{page}/unfreeze/approve" not in html  # not one's own

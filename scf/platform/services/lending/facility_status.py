@@ -236,19 +236,27 @@ def _approve(
             "(another risk officer approves the unfreeze, not its proposer)"
         )
     before = snapshot(facility)
-    freeze = freeze_view(session, facility)
-    assert freeze is not None and freeze.unfreeze is not None
-    context = {
-        "comment": comment,
-        "proposed_by": freeze.unfreeze.proposed_by,
-        "reason": freeze.unfreeze.reason,
-        "freeze": freeze.to_dict(),
-    }
+    context = _decision_context(session, facility, comment)
     facility.status = FacilityStatus.ACTIVE
     _clear_freeze(session, facility)
     audit_step(session, actor, "unfreeze_approved", facility, before, context)
     session.flush()
     return facility
+
+
+def _decision_context(
+    session: Session, facility: Facility, comment: str | None
+) -> dict[str, object]:
+    """What the audit log keeps of a decision on a proposed unfreeze: the checker's
+    comment, who proposed it and why, and the freeze it was about."""
+    freeze = freeze_view(session, facility)
+    assert freeze is not None and freeze.unfreeze is not None
+    return {
+        "comment": comment,
+        "proposed_by": freeze.unfreeze.proposed_by,
+        "reason": freeze.unfreeze.reason,
+        "freeze": freeze.to_dict(),
+    }
 
 
 @use_case
@@ -258,13 +266,7 @@ def decline_unfreeze(session: Session, actor: Actor, facility_id: int, *, commen
     comment = _required(comment, "comment", "意见")
     facility, record = _awaiting(session, actor, facility_id)
     before = snapshot(facility)
-    freeze = freeze_view(session, facility)
-    assert freeze is not None and freeze.unfreeze is not None
-    context = {
-        "comment": comment,
-        "proposed_by": freeze.unfreeze.proposed_by,
-        "reason": freeze.unfreeze.reason,
-    }
+    context = _decision_context(session, facility, comment)
     _clear_unfreeze(record)
     audit_step(session, actor, "unfreeze_declined", facility, before, context)
     session.flush()
