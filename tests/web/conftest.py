@@ -16,8 +16,11 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
 
 from scf.platform.demo.seed_loader import DEFAULT_DATA_DIR, DEMO_PASSWORD
+from scf.platform.models import Relationship
+from scf.platform.models.enums import RelationshipKind
 from tests.conftest import make_test_app
 
 
@@ -46,6 +49,28 @@ def seeded_app(
 @pytest.fixture()
 def web(seeded_app: Flask) -> FlaskClient:
     return seeded_app.test_client()
+
+
+@pytest.fixture()
+def seeded_session(seeded_connection: sa.Connection) -> Iterator[Session]:
+    """The seeded data inside the test's transaction, as the app under test sees it."""
+    with Session(bind=seeded_connection, join_transaction_mode="create_savepoint") as session:
+        yield session
+
+
+def market_party_ids(session: Session, market_id: int) -> set[int]:
+    """Who is inside a market, as ``access.market_party_ids`` counts: merchants and
+    administrators, whatever the dates."""
+    return set(
+        session.scalars(
+            sa.select(Relationship.source_party_id).where(
+                Relationship.target_market_id == market_id,
+                Relationship.kind.in_(
+                    [RelationshipKind.MEMBER_OF_MARKET, RelationshipKind.ADMINISTERS]
+                ),
+            )
+        )
+    )
 
 
 def loan_id(connection: sa.Connection, code: str) -> int:

@@ -4,7 +4,7 @@ The demo network (seed/README.md): market M001 (id 1) is administered by mkt_ste
 and its 126 merchants belong to 石家庄分行 (rm_sjz); market M002 (id 2) by mkt_home,
 merchants in 保定分行 (rm_bd). P0118 is a Tangshan supplier (唐山分行, rm_ts).
 Loans: L0141 and L0244 are M001 merchants' (P0628, P0704); L0223 is an M002
-merchant's (P0964).
+merchant's (P0964), on its facility F0223.
 
 Expected status per role: 200 seen, 302 sent elsewhere (login, own market, risk desk),
 403 the role may never do this, 404 this object is not yours (nothing said about it).
@@ -60,6 +60,15 @@ TABLE: list[tuple[str, tuple[int, ...]]] = [
     ("/api/v1/parties/{P0118}/assessment", (401, 200, 200, 200, 404, 404, 404)),
     ("/api/v1/parties/{P0628}/assessment", (401, 200, 200, 404, 200, 200, 404)),
     ("/api/v1/exposure/{P0628}", (401, 200, 200, 404, 200, 200, 404)),
+    ("/api/v1/network/{P0628}", (401, 200, 200, 404, 200, 200, 404)),
+    ("/api/v1/network/{P0118}", (401, 200, 200, 200, 404, 404, 404)),
+    ("/api/v1/guarantee-circles", (401, 200, 200, 200, 200, 200, 200)),
+    # a programme: whoever sees its anchor or a facility under it (PG01: the steel chain,
+    # facilities in every branch; PG04: M002's, administered by P0602, 保定分行, only
+    # 保定's facilities under it); market administrators never
+    ("/api/v1/programmes/{PG01}/usage", (401, 200, 200, 200, 200, 403, 403)),
+    ("/api/v1/programmes/{PG04}/usage", (401, 200, 200, 404, 404, 403, 403)),
+    ("/lending/facilities/{F0223}", (302, 200, 200, 404, 404, 404, 200)),
     ("/onboarding", (302, 200, 200, 200, 200, 200, 200)),
     ("/onboarding/single", (302, 200, 200, 200, 200, 200, 200)),
     ("/lending/facilities", (302, 200, 200, 200, 200, 200, 200)),
@@ -74,7 +83,14 @@ def fill(path: str, connection: sa.Connection) -> str:
         P0964=party_uscc("P0964"),
         L0141=loan_id(connection, "L0141"),
         L0223=loan_id(connection, "L0223"),
+        PG01=code_id(connection, "programmes", "PG01"),
+        PG04=code_id(connection, "programmes", "PG04"),
+        F0223=code_id(connection, "facilities", "F0223"),
     )
+
+
+def code_id(connection: sa.Connection, table: str, code: str) -> int:
+    return int(connection.scalar(sa.text(f"SELECT id FROM {table} WHERE code = :c"), {"c": code}))
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -34,10 +34,12 @@ from scf.platform.api.schemas.lending import (
     SendBackIn,
     StatusIn,
 )
+from scf.platform.auth.access import require_bank_staff, visible_drawdown, visible_programme
 from scf.platform.services.collateral import receipts as receipt_service
 from scf.platform.services.lending import drawdowns as drawdown_service
 from scf.platform.services.lending import facilities as facility_service
 from scf.platform.services.lending import facility_status
+from scf.platform.services.lending.limits import programme_usage
 from scf.platform.services.lending.loan_book import apply_repayment
 from scf.platform.services.lending.loan_queries import loan_view, repayment_dict
 from scf.platform.services.lending.queries import (
@@ -224,16 +226,7 @@ class FacilityDrawdowns(MethodView):
 
 
 def _drawdown(drawdown_id: int) -> dict[str, object]:
-    from scf.platform.auth.access import visible_facility
-    from scf.platform.errors import NotFound
-    from scf.platform.models import Drawdown
-
-    session = db_session()
-    drawdown = session.get(Drawdown, drawdown_id)
-    if drawdown is None:
-        raise NotFound(f"未找到提款 (drawdown not found): {drawdown_id}")
-    visible_facility(session, actor(), drawdown.facility_id)
-    return drawdown_dict(drawdown)
+    return drawdown_dict(visible_drawdown(db_session(), actor(), drawdown_id))
 
 
 @blp.route("/drawdowns/<int:drawdown_id>")
@@ -323,15 +316,9 @@ class Margin(MethodView):
 class Usage(MethodView):
     @blp.response(200, ProgrammeUsageOut)
     def get(self, programme_id: int) -> dict[str, object]:
-        """A programme's cap, used (blocked + outstanding under it) and remaining."""
-        from scf.platform.auth.access import require_role
-        from scf.platform.errors import NotFound
-        from scf.platform.models import Programme
-        from scf.platform.models.enums import Role
-        from scf.platform.services.lending.limits import programme_usage
-
-        require_role(actor(), Role.RELATIONSHIP_MANAGER, Role.RISK_OFFICER, Role.ADMIN)
-        programme = db_session().get(Programme, programme_id)
-        if programme is None:
-            raise NotFound(f"未找到项目 (programme not found): {programme_id}")
+        """A programme's cap, used (blocked + outstanding under it) and remaining: for
+        the bank's staff who see its anchor (core enterprise or market administrator)
+        or a facility under it; any other id is *not found*, like an absent one."""
+        require_bank_staff(actor())
+        programme = visible_programme(db_session(), actor(), programme_id)
         return programme_usage(db_session(), programme).to_dict()

@@ -15,8 +15,17 @@ Rules:
   whose core enterprise they see; an existing firm in the file must be visible to the
   one loading it (nobody rewrites another branch's or another market's customer).
 
-A party that exists but is not visible is reported as *not found*, so that an id
-typed at random leaks nothing, not even its existence.
+An object that exists but is not visible is reported as *not found*, in the very words
+used for one that does not exist (``not_found``: one phrasing per kind, echoing only
+what the asker typed, never another object's id), so that an id typed at random leaks
+nothing, not even its existence.
+
+Bank staff and market administrators differ in what they are told of the rest of the
+network (``sees_beyond_own_book``): a relationship manager is shown that their book
+touches parties they may not see (anonymised stubs; a guarantee leaving the book
+matters to judge its risk); a market administrator, who is not the bank, is told
+nothing outside their market — no stub, no total over outsiders, none of the bank's
+own figures (its net capital and the limits and headroom computed from it).
 """
 
 from __future__ import annotations
@@ -29,14 +38,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from scf.platform.errors import Forbidden, NotFound
+from scf.platform.auth.not_found import not_found
+from scf.platform.errors import Forbidden
 from scf.platform.models import (
     Alert,
+    Drawdown,
     Facility,
     Loan,
     Market,
     OnboardingBatch,
     Party,
+    Programme,
     Relationship,
     User,
 )
@@ -50,10 +62,10 @@ def _limited(query: sa.Select[Any], clause: ColumnElement[bool] | None) -> sa.Se
     return query if clause is None else query.where(clause)
 
 
-def _found(row: T | None, message: str) -> T:
+def _found(row: T | None, kind: str, asked: object) -> T:
     """The row, or *not found*: what exists but is not visible is reported alike."""
     if row is None:
-        raise NotFound(message)
+        raise not_found(kind, asked)
     return row
 
 
@@ -88,6 +100,13 @@ class Actor:
     @property
     def sees_everything(self) -> bool:
         return self.role in (None, Role.ADMIN, Role.RISK_OFFICER)
+
+    @property
+    def sees_beyond_own_book(self) -> bool:
+        """Told that the network goes on past what they may see (anonymised stubs) and
+        given the bank's own figures: the bank's staff and the system, not a market
+        administrator, who reads their market's own and nothing of the rest."""
+        return self.role is not Role.MARKET_ADMINISTRATOR
 
 
 def market_party_ids(market_id: int) -> sa.Select[tuple[int]]:
@@ -145,7 +164,7 @@ def loan_filter(actor: Actor) -> ColumnElement[bool] | None:
 def visible_loan(session: Session, actor: Actor, loan_id: int) -> Loan:
     """The loan with this id if its borrower is visible to ``actor``; otherwise *not found*."""
     query = _limited(sa.select(Loan).where(Loan.id == loan_id), loan_filter(actor))
-    return _found(session.scalar(query), f"未找到贷款 (loan not found): {loan_id}")
+    return _found(session.scalar(query), "loan", loan_id)
 
 
 def market_filter(actor: Actor) -> ColumnElement[bool] | None:
@@ -164,7 +183,7 @@ def can_view_party(session: Session, actor: Actor, party_id: int) -> bool:
 def visible_party(session: Session, actor: Actor, uscc: str) -> Party:
     """The party with this code, if ``actor`` may see it; otherwise *not found*."""
     query = _limited(sa.select(Party).where(Party.uscc == uscc), party_filter(actor))
-    return _found(session.scalar(query), f"未找到主体 (party not found): {uscc}")
+    return _found(session.scalar(query), "party", uscc)
 
 
 def can_view_market(actor: Actor, market_id: int | None) -> bool:
@@ -175,10 +194,14 @@ def can_view_market(actor: Actor, market_id: int | None) -> bool:
     return True
 
 
-def visible_market(session: Session, actor: Actor, market_id: int) -> Market:
+def visible_market(
+    session: Session, actor: Actor, market_id: int, *, asked: object = None
+) -> Market:
+    """The market, if ``actor`` may see it; otherwise *not found*, naming what was asked
+    (``asked``: the code the asker typed, when the id was looked up from it)."""
     market = session.get(Market, market_id)
     if market is None or not can_view_market(actor, market_id):
-        raise NotFound(f"未找到市场 (market not found): {market_id}")
+        raise not_found("market", market_id if asked is None else asked)
     return market
 
 
@@ -211,7 +234,7 @@ def party_by_reference(session: Session, actor: Actor, reference: str) -> Party:
     """A visible party by its unified social credit code or, for persons, who have none,
     its customer number (客户号); otherwise *not found*."""
     party = find_party_by_reference(session, actor, reference)
-    return _found(party, f"未找到主体 (party not found): {reference}")
+    return _found(party, "party", reference)
 
 
 def find_party_by_reference(session: Session, actor: Actor, reference: str) -> Party | None:
@@ -237,8 +260,50 @@ def visible_facility(session: Session, actor: Actor, facility_id: int) -> Facili
     """The facility, if its party is visible to ``actor``; otherwise *not found*."""
     facility = session.get(Facility, facility_id)
     if facility is None or not can_view_party(session, actor, facility.party_id):
-        raise NotFound(f"未找到授信额度 (facility not found): {facility_id}")
+        raise not_found("facility", facility_id)
     return facility
+
+
+def visible_drawdown(session: Session, actor: Actor, drawdown_id: int) -> Drawdown:
+    """The drawdown, if its facility's party is visible to ``actor``; otherwise *not
+    found* as a drawdown (never its facility's id, which would tell it exists)."""
+    drawdown = session.get(Drawdown, drawdown_id)
+    if drawdown is None:
+        raise not_found("drawdown", drawdown_id)
+    facility = session.get(Facility, drawdown.facility_id)
+    if facility is None or not can_view_party(session, actor, facility.party_id):
+        raise not_found("drawdown", drawdown_id)
+    return drawdown
+
+
+def visible_programme(session: Session, actor: Actor, programme_id: int) -> Programme:
+    """A programme (its cap and the whole chain's or market's use of it), if ``actor``
+    sees its anchor — the core enterprise, or the market's administrator — or a
+    facility under it (whose page shows the programme's use); otherwise *not found*."""
+    programme = session.get(Programme, programme_id)
+    if programme is None or not _sees_programme(session, actor, programme):
+        raise not_found("programme", programme_id)
+    return programme
+
+
+def _sees_programme(session: Session, actor: Actor, programme: Programme) -> bool:
+    if actor.sees_everything:
+        return True
+    if programme.core_party_id is not None:
+        anchors = [programme.core_party_id]
+    else:
+        anchors = list(
+            session.scalars(
+                sa.select(Relationship.source_party_id).where(
+                    Relationship.kind == RelationshipKind.ADMINISTERS,
+                    Relationship.target_market_id == programme.market_id,
+                )
+            )
+        )
+    if visible_among(session, actor, anchors):
+        return True
+    under = sa.select(Facility.id).where(Facility.programme_id == programme.id)
+    return session.scalar(_limited(under, facility_filter(actor)).limit(1)) is not None
 
 
 def require_lender(actor: Actor) -> None:
@@ -265,12 +330,14 @@ def may_onboard_for_core(session: Session, actor: Actor, core: Party) -> None:
             "their own market only)"
         )
     if not can_view_party(session, actor, core.id):
-        raise NotFound(f"未找到主体 (party not found): {core.uscc}")
+        raise not_found("party", core.uscc)
 
 
-def may_onboard_for_market(session: Session, actor: Actor, market_id: int) -> Market:
+def may_onboard_for_market(
+    session: Session, actor: Actor, market_id: int, *, asked: object = None
+) -> Market:
     """Loading a market's merchants: a market administrator into their own market only."""
-    return visible_market(session, actor, market_id)
+    return visible_market(session, actor, market_id, asked=asked)
 
 
 def batch_filter(actor: Actor) -> ColumnElement[bool] | None:
@@ -287,7 +354,7 @@ def visible_batch(session: Session, actor: Actor, batch_id: int) -> OnboardingBa
     query = _limited(
         sa.select(OnboardingBatch).where(OnboardingBatch.id == batch_id), batch_filter(actor)
     )
-    return _found(session.scalar(query), f"未找到导入批次 (onboarding batch not found): {batch_id}")
+    return _found(session.scalar(query), "onboarding_batch", batch_id)
 
 
 def alert_filter(actor: Actor) -> ColumnElement[bool] | None:
@@ -305,4 +372,4 @@ def alert_filter(actor: Actor) -> ColumnElement[bool] | None:
 def visible_alert(session: Session, actor: Actor, alert_id: int) -> Alert:
     """The alert, if ``actor`` may see it; otherwise *not found* (acting on it included)."""
     query = _limited(sa.select(Alert).where(Alert.id == alert_id), alert_filter(actor))
-    return _found(session.scalar(query), f"未找到预警 (alert not found): {alert_id}")
+    return _found(session.scalar(query), "alert", alert_id)

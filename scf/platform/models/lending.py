@@ -17,6 +17,7 @@ from scf.platform.models.enums import (
     LoanStatus,
     Product,
     RepaymentMethod,
+    Role,
 )
 from scf.platform.models.types import Money, Ratio, UTCDateTime
 
@@ -80,6 +81,29 @@ class FacilityGuarantee(Base):
         sa.UniqueConstraint("facility_id", "guarantor_party_id"),
         sa.CheckConstraint("amount > 0", name="amount_positive"),
     )
+
+
+class FacilityFreeze(Base):
+    """The freeze in force on a facility (冻结): who froze it, in which role, when and why
+    — the role decides who may lift it (``services.lending.facility_status``) — and an
+    unfreeze one risk officer proposed, awaiting another's approval.
+
+    One row while the facility is frozen; lifting the freeze removes it (the audit log
+    keeps every step). A facility frozen before freezes were recorded has no row, or one
+    without ``frozen_at`` once an unfreeze is proposed, and is treated as a risk
+    officer's freeze."""
+
+    __tablename__ = "facility_freezes"
+    facility_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("facilities.id", ondelete="CASCADE"), primary_key=True
+    )
+    frozen_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))  # None: system
+    frozen_by_role: Mapped[Role | None] = mapped_column(enum_type(Role))
+    frozen_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())  # None: unrecorded
+    reason: Mapped[str | None] = mapped_column(sa.String(500))
+    unfreeze_proposed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    unfreeze_proposed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    unfreeze_reason: Mapped[str | None] = mapped_column(sa.String(500))
 
 
 class Approval(Base):

@@ -10,6 +10,7 @@ catalog; codes (products, statuses, candidates) are named by ``web/labels.py``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -22,6 +23,7 @@ from scf.platform.errors import RuleRefused, ScfError, ValidationFailed
 from scf.platform.models.enums import FacilityStatus, GuarantorKind, Product, RepaymentMethod
 from scf.platform.services.lending import drawdowns as drawdown_service
 from scf.platform.services.lending import facilities as facility_service
+from scf.platform.services.lending import facility_status
 from scf.platform.services.lending.loan_book import apply_repayment
 from scf.platform.services.lending.loan_queries import loan_view
 from scf.platform.services.lending.queries import facility_view, list_facilities
@@ -153,27 +155,36 @@ def propose() -> Any:
     ), (422 if problem else 200)
 
 
+def _facility_step(facility_id: int, step: Callable[[], object], done: str) -> Any:
+    """One use case on a facility from its page: back to the page when done; a refusal
+    re-renders the page with its reason, nothing written."""
+    try:
+        step()
+    except ScfError as error:
+        view = facility_view(db_session(), g.actor, facility_id, dt.date.today())
+        return render_template("lending/facility.html", view=view, problem=_problem(error)), (
+            error.status
+        )
+    return redirect(url_for("lending.facility", facility_id=facility_id, done=done))
+
+
 def _decide(facility_id: int, action: str) -> Any:
     session = db_session()
-    try:
+
+    def step() -> object:
         if action == "approve":
-            facility_service.approve_facility(
+            return facility_service.approve_facility(
                 session,
                 g.actor,
                 facility_id,
                 on=_date("on", default=dt.date.today()),
                 comment=request.form.get("comment") or None,
             )
-        else:
-            facility_service.send_back_facility(
-                session, g.actor, facility_id, comment=request.form.get("comment", "")
-            )
-    except ScfError as error:
-        view = facility_view(session, g.actor, facility_id, dt.date.today())
-        return render_template("lending/facility.html", view=view, problem=_problem(error)), (
-            error.status
+        return facility_service.send_back_facility(
+            session, g.actor, facility_id, comment=request.form.get("comment", "")
         )
-    return redirect(url_for("lending.facility", facility_id=facility_id, done=action))
+
+    return _facility_step(facility_id, step, action)
 
 
 @bp.route("/facilities/<int:facility_id>/approve", methods=["POST"])
@@ -184,6 +195,36 @@ def approve(facility_id: int) -> Any:
 @bp.route("/facilities/<int:facility_id>/send-back", methods=["POST"])
 def send_back(facility_id: int) -> Any:
     return _decide(facility_id, "send_back")
+
+
+def _unfreeze(facility_id: int, step: str) -> Any:
+    """A risk officer proposes the unfreeze of a freeze that needs two, another approves
+    or declines it (one use case each)."""
+    session = db_session()
+    form = request.form
+
+    def use_case() -> object:
+        if step == "propose":
+            reason = form.get("reason", "")
+            return facility_status.propose_unfreeze(session, g.actor, facility_id, reason=reason)
+        if step == "approve":
+            comment = form.get("comment") or None
+            return facility_status.approve_unfreeze(session, g.actor, facility_id, comment=comment)
+        comment = form.get("comment", "")
+        return facility_status.decline_unfreeze(session, g.actor, facility_id, comment=comment)
+
+    return _facility_step(facility_id, use_case, f"unfreeze_{step}")
+
+
+@bp.route("/facilities/<int:facility_id>/unfreeze", methods=["POST"])
+def propose_unfreeze(facility_id: int) -> Any:
+    return _unfreeze(facility_id, "propose")
+
+
+@bp.route("/facilities/<int:facility_id>/unfreeze/<any(approve, decline):step>", methods=["POST"])
+def decide_unfreeze(facility_id: int, step: str) -> Any:
+    """The checker's step: approve the proposed unfreeze, or decline it."""
+    return _unfreeze(facility_id, step)
 
 
 @bp.route("/facilities/<int:facility_id>/draw", methods=["GET", "POST"])

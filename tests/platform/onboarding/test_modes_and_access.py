@@ -135,7 +135,7 @@ def test_a_market_administrator_cannot_rewrite_a_firm_outside_their_market(
         market=network.market.id,
     )
     assert batch.status == "rejected"
-    assert "outside what you may change" in line(batch, 2)["errors"][0]
+    assert "cannot be loaded by you" in line(batch, 2)["errors"][0]
 
 
 def test_a_relationship_manager_loads_for_a_core_enterprise_they_see(

@@ -178,6 +178,10 @@ class FacilityOut(FacilitySummary):
     collateral = fields.List(fields.Dict())
     loans = fields.List(fields.Nested(LoanSummary))
     drawdowns = fields.List(fields.Nested(DrawdownOut))
+    freeze = fields.Dict(
+        allow_none=True,
+        metadata={"description": "who froze it, in which role and why; an unfreeze awaiting"},
+    )
     reconciliation_problems = fields.List(fields.String())
 
 

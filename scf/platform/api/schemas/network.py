@@ -105,23 +105,33 @@ class NetworkMemberSchema(Schema):
     max_liability = money_field()
 
 
+# The bank's own figures (net capital and the limits, ratios and headroom derived from
+# it) are null for a market administrator; so is a total over parties they may not see.
+BANK_ONLY = {"description": "null for a market administrator (the bank's own figure)"}
+
+
 class OwnExposureSchema(Schema):
     exposure = money_field()
     loans = fields.Integer()
-    limit_amount = money_field()
-    headroom = money_field()
+    limit_amount = money_field(allow_none=True, metadata=BANK_ONLY)
+    headroom = money_field(allow_none=True, metadata=BANK_ONLY)
 
 
 class RelatedPartyGroupSchema(Schema):
-    id = fields.String()
+    id = fields.String(
+        allow_none=True, metadata={"description": "null when its first member is hidden"}
+    )
     members = fields.List(fields.Nested(NetworkMemberSchema))
-    exposure = money_field()
-    net_capital = money_field()
-    ratio = ratio_field()
+    exposure = money_field(
+        allow_none=True,
+        metadata={"description": "null for a market administrator if a member is hidden"},
+    )
+    net_capital = money_field(allow_none=True, metadata=BANK_ONLY)
+    ratio = ratio_field(allow_none=True, metadata=BANK_ONLY)
     limit_ratio = ratio_field()
-    limit_amount = money_field()
-    headroom = money_field()
-    breached = fields.Boolean()
+    limit_amount = money_field(allow_none=True, metadata=BANK_ONLY)
+    headroom = money_field(allow_none=True, metadata=BANK_ONLY)
+    breached = fields.Boolean(allow_none=True, metadata=BANK_ONLY)
     clause = fields.String()
 
 
@@ -129,7 +139,7 @@ class JointGuaranteeExposureSchema(Schema):
     code = fields.String()
     name = fields.String()
     members = fields.List(fields.Nested(NetworkMemberSchema))
-    total = money_field()
+    total = money_field(allow_none=True)
 
 
 class ChainExposureSchema(Schema):
@@ -159,7 +169,12 @@ class ExposureSchema(Schema):
     name = fields.String()
     as_of = fields.Date()
     policy_version = fields.String()
-    headroom = money_field(metadata={"description": "lower of the own and group headroom"})
+    headroom = money_field(
+        allow_none=True,
+        metadata={
+            "description": "lower of the own and group headroom; " + BANK_ONLY["description"]
+        },
+    )
     own = fields.Nested(OwnExposureSchema)
     related_party_group = fields.Nested(RelatedPartyGroupSchema)
     joint_guarantee_groups = fields.List(fields.Nested(JointGuaranteeExposureSchema))

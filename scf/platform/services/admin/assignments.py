@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from scf.platform.auth.access import Actor, require_role
-from scf.platform.errors import Conflict, NotFound, ValidationFailed
+from scf.platform.auth.not_found import not_found
+from scf.platform.errors import Conflict, ValidationFailed
 from scf.platform.models import Branch, Party, User
 from scf.platform.models.enums import Role
 from scf.platform.services import audit
@@ -33,7 +34,7 @@ def _branch_name(name: str) -> str:
 def find_branch(session: Session, name: str) -> Branch:
     branch = session.scalar(sa.select(Branch).where(Branch.name == name.strip()))
     if branch is None:
-        raise NotFound(f"未找到分行 (branch not found): {name}")
+        raise not_found("branch", name)
     return branch
 
 
@@ -90,7 +91,7 @@ def assign_party(
     require_role(actor, Role.ADMIN)
     party = session.scalar(sa.select(Party).where(Party.uscc == uscc))
     if party is None:
-        raise NotFound(f"未找到主体 (party not found): {uscc}")
+        raise not_found("party", uscc)
     errors: dict[str, list[str]] = {}
     manager = None
     if relationship_manager:

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from scf.platform.auth.access import Actor, require_role
-from scf.platform.errors import NotFound
+from scf.platform.auth.not_found import not_found
 from scf.platform.models import AuditEntry, Branch, Market, Party, User
 from scf.platform.models.enums import Role
 
@@ -27,7 +27,7 @@ def list_users(session: Session, actor: Actor) -> list[User]:
 def find_user(session: Session, username: str) -> User:
     user = session.scalar(sa.select(User).where(User.username == username))
     if user is None:
-        raise NotFound(f"未找到用户 (user not found): {username}")
+        raise not_found("user", username)
     return user
 
 

@@ -28,7 +28,7 @@ from scf.credit.pledges import (
 )
 from scf.credit.policy import load_policy
 from scf.platform.auth.access import Actor, can_view_party
-from scf.platform.errors import NotFound
+from scf.platform.auth.not_found import not_found
 from scf.platform.models import Loan, MarginDeposit, ReceiptRelease, WarehouseReceipt
 from scf.platform.models.enums import ReceiptStatus
 from scf.platform.models.types import Quantity
@@ -58,7 +58,7 @@ def visible_receipt(
         query = query.with_for_update().execution_options(populate_existing=True)
     receipt = session.scalar(query)
     if receipt is None or not can_view_party(session, actor, receipt.owner_party_id):
-        raise NotFound(f"未找到仓单 (warehouse receipt not found): {number}")
+        raise not_found("warehouse_receipt", number)
     return receipt
 
 

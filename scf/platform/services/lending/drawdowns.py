@@ -28,8 +28,8 @@ from scf.credit.drawdowns import (
     drawdown_terms,
 )
 from scf.credit.policy import Policy, load_policy
-from scf.platform.auth.access import Actor, require_lender, visible_facility
-from scf.platform.errors import Conflict, NotFound, ValidationFailed
+from scf.platform.auth.access import Actor, require_lender, visible_drawdown, visible_facility
+from scf.platform.errors import Conflict, ValidationFailed
 from scf.platform.models import (
     CollateralItem,
     Drawdown,
@@ -293,10 +293,7 @@ def _pledge(
 
 
 def _pending(session: Session, actor: Actor, drawdown_id: int) -> tuple[Drawdown, Facility, Loan]:
-    drawdown = session.get(Drawdown, drawdown_id)
-    if drawdown is None:
-        raise NotFound(f"未找到提款 (drawdown not found): {drawdown_id}")
-    visible_facility(session, actor, drawdown.facility_id)
+    drawdown = visible_drawdown(session, actor, drawdown_id)
     facility = lock_facility(session, drawdown.facility_id)
     session.refresh(drawdown)
     if drawdown.status is not DrawdownStatus.PENDING:

@@ -36,6 +36,7 @@ from scf.platform.models import (
 from scf.platform.models.enums import ApprovalAction, FacilityStatus, Product
 from scf.platform.services.collateral.pledged import drawdown_collateral
 from scf.platform.services.lending.balances import outstanding_principal
+from scf.platform.services.lending.freezes import FreezeView, freeze_view
 from scf.platform.services.lending.granting import party_total_limits
 from scf.platform.services.lending.limits import (
     ProgrammeUsage,
@@ -65,6 +66,7 @@ class FacilityView:
     guarantors: list[tuple[Party, Any]]
     problems: list[str] = field(default_factory=list)
     as_of: dt.date = field(default_factory=dt.date.today)
+    freeze: FreezeView | None = None  # who froze it and why; an unfreeze awaiting approval
 
     def summary(self) -> dict[str, object]:
         f = self.facility
@@ -123,6 +125,7 @@ class FacilityView:
             "loans": [x.to_dict() for x in self.loans],
             "drawdowns": [drawdown_dict(d) for d in self.drawdowns],
             "reconciliation_problems": self.problems,
+            "freeze": None if self.freeze is None else self.freeze.to_dict(),
         }
 
 
@@ -187,6 +190,7 @@ def facility_view(session: Session, actor: Actor, facility_id: int, on: dt.date)
         problems=reconcile_facility(session, facility)
         + [p for x in loans for p in reconcile_loan(x)],
         as_of=on,
+        freeze=freeze_view(session, facility),
     )
 
 

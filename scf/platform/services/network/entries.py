@@ -12,7 +12,7 @@ network is the bank's view; a market administrator has their portal).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -97,17 +97,19 @@ def _complete(members: Iterable[int], visible: frozenset[int] | None) -> bool:
 def _offer(
     members: list[int],
     visible: frozenset[int] | None,
-    title: str,
+    title: str | Callable[[int], str],
     exposure: Decimal,
     flagged: bool = False,
 ) -> list[_Candidate]:
     """A set is offered centred on its first visible member, if any; its exposure is
-    withheld when a member is hidden from the reader."""
+    withheld when a member is hidden from the reader. ``title`` may be a function of the
+    centre, for a set named after a member: never after one the reader may not see."""
     centre = _first_visible(members, visible)
     if centre is None:
         return []
     shown = exposure if _complete(members, visible) else None
-    return [_Candidate(centre, title, len(members), shown, flagged)]
+    named = title(centre) if callable(title) else title
+    return [_Candidate(centre, named, len(members), shown, flagged)]
 
 
 def network_entries(session: Session, actor: Actor, as_of: dt.date) -> NetworkEntries:
@@ -190,16 +192,19 @@ def _related_party_groups(
     network: Network, policy: NetworkPolicy, visible: frozenset[int] | None
 ) -> list[_Candidate]:
     """Related-party groups of two or more, flagged over the 15% limit (net capital is
-    read only when there is such a group)."""
+    read only when there is such a group), each titled with the firm it opens on."""
     out: list[_Candidate] = []
     capital: Decimal | None = None
+
+    def name(centre: int) -> str:
+        return network.parties[centre].name
+
     for group in related_party_groups(network, policy):
         if len(group.members) < 2:
             continue
         capital = capital if capital is not None else bank_net_capital()
         flagged = group.exposure > capital * policy.related_party_group_max
-        title = network.parties[group.members[0]].name
-        out += _offer(list(group.members), visible, title, group.exposure, flagged)
+        out += _offer(list(group.members), visible, name, group.exposure, flagged)
     return out
 
 

@@ -3,14 +3,20 @@
 ``network.relationships``).
 
 Access (``scf.platform.auth.access``): the party asked about must be visible, else
-*not found*. Other parties in the picture that the actor may not see are
-**anonymised, not omitted**: the viewer learns that a guarantee or a shareholding
-leaves their book (which matters to judge the risk) but not who or how much — a hidden
-node is ``{"id": "x1", "hidden": true, "type": "hidden"}`` with no name, code or
-figures, it is never expanded, and amounts on its edges are withheld. Totals over a
-set that contains a hidden party (a circle's exposure) are withheld too; the
-related-party group's total is shown, because the limits of the visible party depend
-on it. Risk officers and administrators see everything.
+*not found*. For the bank's staff, other parties in the picture that the actor may not
+see are **anonymised, not omitted**: the viewer learns that a guarantee or a
+shareholding leaves their book (which matters to judge the risk) but not who or how
+much — a hidden node is ``{"id": "x1", "hidden": true, "type": "hidden"}`` with no
+name, code or figures, it is never expanded, and amounts on its edges are withheld.
+Totals over a set that contains a hidden party (a circle's exposure) are withheld too;
+the related-party group's total is shown, because the limits of the visible party
+depend on it. Risk officers and administrators see everything.
+
+A market administrator (``Actor.sees_beyond_own_book`` false) reads their market's
+own and nothing else: parties outside are **omitted, not anonymised** (no stub, no
+count), every total that would include one is withheld, a guarantee circle is shown
+only when all its members are inside, and the bank's own figures — its net capital
+and the limits, ratios and headroom computed from it — are never given (issue 12).
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from scf.graph.circles import GuaranteeCircle, guarantee_circles
 from scf.graph.exposure import chain_exposure, joint_guarantee_exposure, market_exposure
-from scf.graph.network import Network, node_party_id, party_node
+from scf.graph.network import Network, group_node, market_node, node_party_id, party_node
 from scf.graph.policy import NetworkPolicy
 from scf.platform.auth.access import (
     Actor,
@@ -35,7 +41,7 @@ from scf.platform.auth.access import (
     visible_party,
     visible_party_ids,
 )
-from scf.platform.errors import NotFound
+from scf.platform.auth.not_found import not_found
 from scf.platform.models import JointGuaranteeGroup, Loan, Market, Party, Relationship
 from scf.platform.services.network.book import network_as_of, network_policy
 from scf.platform.services.network.exposure import RelatedPartyGroupView, related_party_group_for
@@ -58,11 +64,32 @@ def node_visibility(session: Session, actor: Actor, network: Network) -> Callabl
     return visible
 
 
-def _party_brief(network: Network, party_id: int, visible: Callable[[str], bool]) -> dict[str, Any]:
-    if not visible(party_node(party_id)):
-        return {"hidden": True}
+def _party_brief(network: Network, party_id: int) -> dict[str, Any]:
     party = network.parties[party_id]
     return {"hidden": False, "uscc": party.uscc, "name": party.name}
+
+
+def _members(
+    network: Network,
+    figures: list[tuple[int, dict[str, Any]]],
+    visible: Callable[[str], bool],
+    stubs: bool,
+) -> list[dict[str, Any]]:
+    """Members with their figures; one the reader may not see is a bare stub for the
+    bank's staff (``stubs``) and left out for anyone else."""
+    out = []
+    for party_id, values in figures:
+        if visible(party_node(party_id)):
+            out.append({**_party_brief(network, party_id), **values})
+        elif stubs:
+            out.append({"hidden": True})
+    return out
+
+
+def _bank(value: Any, actor: Actor) -> Any:
+    """One of the bank's own figures (net capital, a limit, a ratio or a headroom
+    derived from it): for the bank's staff only."""
+    return value if actor.sees_beyond_own_book else None
 
 
 # ------------------------------------------------------------------ exposure
@@ -87,76 +114,81 @@ def exposure_report(
         "name": party.name,
         "as_of": as_of,
         "policy_version": group.policy_version,
-        "headroom": group.headroom,
+        "headroom": _bank(group.headroom, actor),
         "own": {
             "exposure": group.customer_exposure,
             "loans": len(network.loans_by_borrower.get(party.id, [])),
-            "limit_amount": group.customer_limit_amount,
-            "headroom": group.customer_headroom,
+            "limit_amount": _bank(group.customer_limit_amount, actor),
+            "headroom": _bank(group.customer_headroom, actor),
         },
-        "related_party_group": _related_party_group(network, group, visible),
-        "joint_guarantee_groups": _joint_guarantee_groups(network, party.id, visible),
-        "chain": _chain(network, party.id),
-        "market": _markets_administered(network, party.id, network_policy(as_of)),
+        "related_party_group": _related_party_group(network, group, visible, actor),
+        "joint_guarantee_groups": _joint_guarantee_groups(network, party.id, visible, actor),
+        "chain": _chain(network, party.id, visible, actor),
+        "market": _markets_administered(network, party.id, network_policy(as_of), visible),
     }
 
 
 def _related_party_group(
-    network: Network, group: RelatedPartyGroupView, visible: Callable[[str], bool]
+    network: Network, group: RelatedPartyGroupView, visible: Callable[[str], bool], actor: Actor
 ) -> dict[str, Any]:
-    """The group against the 15% limit; a member the reader may not see is only counted."""
+    """The group against the 15% limit; a member the reader may not see is only counted
+    (bank staff) or left out; its id, named after its first member, only if that one
+    may be seen; its total for a market administrator only over members they see."""
+    stubs = actor.sees_beyond_own_book
+    figures = [(m.party_id, {"exposure": m.exposure}) for m in group.members]
+    members = _members(network, figures, visible, stubs)
+    complete = all(visible(party_node(m.party_id)) for m in group.members)
+    first_seen = bool(group.members) and visible(party_node(group.members[0].party_id))
     return {
-        "id": group.group_id,
-        "members": [
-            {**_party_brief(network, m.party_id, visible), "exposure": m.exposure}
-            if visible(party_node(m.party_id))
-            else {"hidden": True}
-            for m in group.members
-        ],
-        "exposure": group.exposure,
-        "net_capital": group.net_capital,
-        "ratio": group.ratio,
+        "id": group.group_id if first_seen else None,
+        "members": members,
+        "exposure": group.exposure if stubs or complete else None,
+        "net_capital": _bank(group.net_capital, actor),
+        "ratio": _bank(group.ratio, actor),
         "limit_ratio": group.limit_ratio,
-        "limit_amount": group.limit_amount,
-        "headroom": group.group_headroom,
-        "breached": group.breached,
+        "limit_amount": _bank(group.limit_amount, actor),
+        "headroom": _bank(group.group_headroom, actor),
+        "breached": _bank(group.breached, actor),
         "clause": group.clause,
     }
 
 
 def _joint_guarantee_groups(
-    network: Network, party_id: int, visible: Callable[[str], bool]
+    network: Network, party_id: int, visible: Callable[[str], bool], actor: Actor
 ) -> list[dict[str, Any]]:
-    """Each joint-guarantee group of the party: members' balances and what each answers for."""
+    """Each joint-guarantee group of the party the reader may see: members' balances and
+    what each answers for (a market administrator: the total only over members they see)."""
+    stubs = actor.sees_beyond_own_book
     out = []
     for group_id in sorted(set(network.groups_of.get(party_id, []))):
+        if not visible(group_node(group_id)):
+            continue
         joint = joint_guarantee_exposure(network, group_id)
         liabilities = dict(joint.max_liabilities)
+        figures = [(m, {"balance": b, "max_liability": liabilities[m]}) for m, b in joint.balances]
+        complete = all(visible(party_node(m)) for m, _ in joint.balances)
         out.append(
             {
                 "code": network.groups[group_id].code,
                 "name": network.groups[group_id].name,
-                "members": [
-                    {
-                        **_party_brief(network, m, visible),
-                        "balance": b,
-                        "max_liability": liabilities[m],
-                    }
-                    if visible(party_node(m))
-                    else {"hidden": True}
-                    for m, b in joint.balances
-                ],
-                "total": joint.total,
+                "members": _members(network, figures, visible, stubs),
+                "total": joint.total if stubs or complete else None,
             }
         )
     return out
 
 
-def _chain(network: Network, party_id: int) -> dict[str, Any] | None:
-    """A core enterprise's chain: its own loans, receivable and dealer financing."""
+def _chain(
+    network: Network, party_id: int, visible: Callable[[str], bool], actor: Actor
+) -> dict[str, Any] | None:
+    """A core enterprise's chain: its own loans, receivable and dealer financing (for a
+    market administrator only when every borrower in it is theirs to see)."""
     if not network.parties[party_id].is_core:
         return None
     chain = chain_exposure(network, party_id)
+    borrowers = {network.loans[loan_id].borrower for loan_id in chain.loan_ids}
+    if not actor.sees_beyond_own_book and not all(visible(party_node(b)) for b in borrowers):
+        return None
     return {
         "own": chain.own,
         "receivable_financing": chain.receivable_financing,
@@ -167,11 +199,13 @@ def _chain(network: Network, party_id: int) -> dict[str, Any] | None:
 
 
 def _markets_administered(
-    network: Network, party_id: int, policy: NetworkPolicy
+    network: Network, party_id: int, policy: NetworkPolicy, visible: Callable[[str], bool]
 ) -> list[dict[str, Any]] | None:
-    """Each market the party administers: its exposure and the administrator's
-    guarantees against its capacity [003 §七(二)2]."""
-    markets = sorted(set(network.administered.get(party_id, [])))
+    """Each market the party administers that the reader may see: its exposure and the
+    administrator's guarantees against its capacity [003 §七(二)2]."""
+    markets = sorted(
+        m for m in set(network.administered.get(party_id, [])) if visible(market_node(m))
+    )
     if not markets:
         return None
     out = []
@@ -202,14 +236,16 @@ def _markets_administered(
 def guarantee_circles_view(
     session: Session, actor: Actor, as_of: dt.date, *, min_size: int = 2
 ) -> list[dict[str, Any]]:
-    """Circles with at least one member the actor may see; hidden members anonymised."""
+    """Circles with at least one member the actor may see, hidden members anonymised;
+    for a market administrator, only circles wholly inside what they may see."""
     network = network_as_of(session, as_of)
     policy = network_policy(as_of)
     visible = node_visibility(session, actor, network)
+    shown = any if actor.sees_beyond_own_book else all
     out = []
     for circle in guarantee_circles(network, policy, min_size=min_size):
         seen = {m: visible(party_node(m)) for m in circle.members}
-        if any(seen.values()):
+        if shown(seen.values()):
             out.append(_circle_dict(network, circle, seen))
     return out
 
@@ -302,7 +338,7 @@ def get_relationship(session: Session, actor: Actor, relationship_id: int) -> Re
     """A relationship whose both ends the actor may see; otherwise *not found*."""
     rel = session.get(Relationship, relationship_id)
     if rel is None or not _both_ends_visible(session, actor, rel):
-        raise NotFound(f"未找到关系 (relationship not found): {relationship_id}")
+        raise not_found("relationship", relationship_id)
     return rel
 
 

@@ -5,7 +5,10 @@ be visible to the actor (a relationship across two books is entered by a risk of
 Refused with the field named: unknown parties, markets, groups or loans; a party
 related to itself (a self-guarantee); a guarantee without a positive amount; a
 shareholding outside (0, 100%] or taking the firm's recorded shareholders above 100%;
-an end date before the start. Deleting removes a mistaken entry (the audit log keeps
+an end date before the start; a loan named on an edge that is not a guarantee or a
+buy-back, or that is not the guaranteed party's. A loan, party, market or group the
+actor may not see is refused like an unknown one, and a refusal never shows a figure
+of a party the actor may not see (the shareholders' total only when all are visible). Deleting removes a mistaken entry (the audit log keeps
 it whole); ending (``ended_on``) keeps history, as reproducible decisions need.
 Reading them is ``network.queries``.
 """
@@ -24,7 +27,9 @@ from scf.platform.auth.access import (
     Actor,
     can_view_market,
     find_party_by_reference,
+    loan_filter,
     require_role,
+    visible_among,
 )
 from scf.platform.errors import Conflict, ValidationFailed
 from scf.platform.models import JointGuaranteeGroup, Loan, Market, Party, Relationship
@@ -37,6 +42,7 @@ WRITERS = (Role.RELATIONSHIP_MANAGER, Role.RISK_OFFICER, Role.ADMIN)
 MARKET_TARGETS = {RelationshipKind.MEMBER_OF_MARKET, RelationshipKind.ADMINISTERS}
 GROUP_TARGETS = {RelationshipKind.MEMBER_OF_GROUP}
 PERSON_SOURCES = {RelationshipKind.LEGAL_REPRESENTATIVE_OF, RelationshipKind.SPOUSE_OF}
+LOAN_KINDS = {RelationshipKind.GUARANTEES, RelationshipKind.BUYBACK_FOR}
 ONE = Decimal("1")
 
 
@@ -86,10 +92,10 @@ def create_relationship(
     edge_kind = _edge_kind(kind)
     problems = _Problems()
     ends = _ends(session, actor, edge_kind, source, target, target_market, target_group, problems)
-    _check_figures(session, edge_kind, ends, amount, percentage, valid_from, problems)
+    _check_figures(session, actor, edge_kind, ends, amount, percentage, valid_from, problems)
     if valid_from and valid_to and valid_to < valid_from:
         problems.add("valid_to", f"结束日早于开始日 (before valid_from {valid_from})")
-    loan_row = _guaranteed_loan(session, loan, ends.target, problems)
+    loan_row = _guaranteed_loan(session, actor, edge_kind, loan, ends.target, problems)
     problems.raise_any()
     assert ends.source is not None
     _refuse_duplicate(session, edge_kind, ends, valid_from)
@@ -169,6 +175,7 @@ def _ends(
 
 def _check_figures(
     session: Session,
+    actor: Actor,
     kind: RelationshipKind,
     ends: _Ends,
     amount: Decimal | None,
@@ -192,31 +199,57 @@ def _check_figures(
         problems.add("percentage", f"持股比例须在0与1之间 (must be in (0, 1], got {percentage})")
     elif ends.target is not None:
         held = _shares_held(session, ends.target.id, valid_from or dt.date.today())
-        if held + percentage > ONE:
-            problems.add(
-                "percentage",
-                f"股东持股合计将达{held + percentage}，超过100% (shareholdings would exceed 100%)",
-            )
+        if sum(held.values(), Decimal("0")) + percentage > ONE:
+            problems.add("percentage", _over_100_percent(session, actor, held, percentage))
 
 
-def _shares_held(session: Session, firm_id: int, on: dt.date) -> Decimal:
-    total = session.scalar(
-        sa.select(sa.func.sum(Relationship.percentage)).where(
+def _shares_held(session: Session, firm_id: int, on: dt.date) -> dict[int, Decimal]:
+    """The firm's recorded shareholdings on ``on``, by shareholder."""
+    rows = session.execute(
+        sa.select(Relationship.source_party_id, Relationship.percentage).where(
             Relationship.kind == RelationshipKind.HOLDS_SHARES,
             Relationship.target_party_id == firm_id,
             Relationship.valid_on(on),
         )
     )
-    return total or Decimal("0")
+    held: dict[int, Decimal] = {}
+    for holder, share in rows:
+        held[holder] = held.get(holder, Decimal("0")) + (share or Decimal("0"))
+    return held
+
+
+def _over_100_percent(
+    session: Session, actor: Actor, held: dict[int, Decimal], percentage: Decimal
+) -> str:
+    """The refusal of a shareholding that takes the total above 100%: with the total
+    only for an actor who sees every shareholder (it would tell what a hidden one holds)."""
+    message = "股东持股合计将超过100% (shareholdings would exceed 100%)"
+    if len(visible_among(session, actor, held)) < len(held):
+        return message
+    total = sum(held.values(), Decimal("0")) + percentage
+    return f"股东持股合计将达{total}，超过100% (shareholdings would reach {total}, over 100%)"
 
 
 def _guaranteed_loan(
-    session: Session, code: str | None, target: Party | None, problems: _Problems
+    session: Session,
+    actor: Actor,
+    kind: RelationshipKind,
+    code: str | None,
+    target: Party | None,
+    problems: _Problems,
 ) -> Loan | None:
-    """The loan a guarantee stands behind, which must be the guaranteed party's."""
+    """The loan a guarantee (or buy-back) stands behind: one the actor may see (else
+    refused like an unknown code), and the guaranteed party's."""
     if not code:
         return None
-    loan = session.scalar(sa.select(Loan).where(Loan.code == code))
+    if kind not in LOAN_KINDS:
+        problems.add(
+            "loan", "仅担保或回购关系可指定贷款 (only a guarantee or buy-back names a loan)"
+        )
+        return None
+    query = sa.select(Loan).where(Loan.code == code)
+    clause = loan_filter(actor)
+    loan = session.scalar(query if clause is None else query.where(clause))
     if loan is None:
         problems.add("loan", f"未知贷款 (unknown loan): {code}")
     elif target is not None and loan.party_id != target.id:

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from scf.credit.uscc import normalize
 from scf.platform.auth.access import Actor, may_onboard_for_core, may_onboard_for_market
-from scf.platform.errors import NotFound, ValidationFailed
+from scf.platform.auth.not_found import not_found
+from scf.platform.errors import ValidationFailed
 from scf.platform.models import Market, Party, Programme, Relationship
 from scf.platform.models.enums import ProgrammeKind, RelationshipKind
 
@@ -63,7 +64,7 @@ def resolve_anchor(
 def _core_anchor(session: Session, actor: Actor, as_of: dt.date, core: str) -> Anchor:
     party = session.scalar(sa.select(Party).where(Party.uscc == normalize(core)))
     if party is None:
-        raise NotFound(f"未找到主体 (party not found): {core}")
+        raise not_found("party", normalize(core))
     may_onboard_for_core(session, actor, party)
     programme = _programme(session, as_of, ProgrammeKind.CORE, Programme.core_party_id == party.id)
     if programme is None:
@@ -79,7 +80,7 @@ def _market_anchor(
     session: Session, actor: Actor, as_of: dt.date, market: str | int | None
 ) -> Anchor:
     found = _market(session, market)
-    checked = may_onboard_for_market(session, actor, found.id)
+    checked = may_onboard_for_market(session, actor, found.id, asked=market)
     administrator = session.scalar(
         sa.select(Party)
         .join(Relationship, Relationship.source_party_id == Party.id)
@@ -101,7 +102,7 @@ def _market(session: Session, market: str | int | None) -> Market:
         query = sa.select(Market).where(sa.or_(Market.id == int(text), Market.code == text))
     found = session.scalar(query.order_by(Market.id).limit(1))
     if found is None:
-        raise NotFound(f"未找到市场 (market not found): {market}")
+        raise not_found("market", market)
     return found
 
 

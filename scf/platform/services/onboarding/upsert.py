@@ -145,8 +145,9 @@ def existing_parties(session: Session, usccs: list[str]) -> dict[str, Party]:
 
 
 def refusals(load: FileLoad, existing: dict[str, Party]) -> dict[str, str]:
-    """Rows the database refuses, by USCC: the anchor itself, a party that is not a firm,
-    a firm the actor may not see (another branch's or market's customer)."""
+    """Rows the database refuses, by USCC: the anchor itself, a party the actor may not
+    see (another branch's or market's: one wording whatever it is, which tells neither
+    that the bank knows the code nor as what), a visible party that is not a firm."""
     refused: dict[str, str] = {}
     core = load.anchor.core
     if core is not None and core.uscc in existing:
@@ -157,15 +158,15 @@ def refusals(load: FileLoad, existing: dict[str, Party]) -> dict[str, str]:
     for uscc, party in existing.items():
         if uscc in refused:
             continue
-        if party.kind not in ASSESSABLE:
+        if party.id not in visible:
+            refused[uscc] = (
+                "该代码不能由您导入，请联系客户经理或风险经理 "
+                "(this code cannot be loaded by you; ask the bank)"
+            )
+        elif party.kind not in ASSESSABLE:
             refused[uscc] = (
                 f"该代码已登记为{party.kind.value}，不是企业或个体工商户 "
                 f"(this code belongs to a {party.kind.value}, not a firm)"
-            )
-        elif party.id not in visible:
-            refused[uscc] = (
-                "该代码已由银行登记在您的权限范围之外，请联系客户经理或风险经理 "
-                "(this firm is registered outside what you may change; ask the bank)"
             )
     return refused
 
