@@ -9,9 +9,9 @@ import pytest
 
 from scf.credit.availability import (
     Availability,
+    Candidate,
     LimitPosition,
     availability,
-    Candidate,
     collateral_headroom,
     customer_headroom,
     facility_remaining,
