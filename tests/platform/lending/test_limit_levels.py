@@ -19,6 +19,7 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 from scf.platform.demo.lending_world import World
 from scf.platform.errors import RuleRefused
@@ -30,8 +31,11 @@ from scf.platform.services.lending.drawdowns import (
     request_drawdown,
 )
 from scf.platform.services.lending.facilities import approve_facility, propose_limit_change
+from scf.platform.services.network.concentrations import concentrations
 from scf.platform.services.network.exposure import related_party_group_for
+from scf.platform.services.network.queries import exposure_report
 from tests.platform.lending.related_pair import MATURITY, NET_CAPITAL, ON, related_pair
+from tests.web_login import sign_in
 
 D = Decimal
 
@@ -196,3 +200,47 @@ def test_disbursal_refuses_after_a_price_fall_under_the_goods_lending_value(
     # without the fall it goes out (the 2026-10-30 price is still current)
     world.session.execute(sa.delete(CommodityPrice).where(CommodityPrice.price_date == ON))
     assert disburse(world, pending).status is LoanStatus.ACTIVE
+
+
+# ------------------------------------------------------------------ what the pages show
+
+
+def test_the_exposure_report_and_the_risk_desk_show_reserved_beside_outstanding(
+    world: World, pair: tuple[Facility, Facility]
+) -> None:
+    """Outstanding stays what reports called exposure (60,000); the 30,000 pending is shown
+    as reserved and taken off the headroom: 150,000 − 60,000 − 30,000 = 60,000."""
+    a, b = pair
+    draw(world, a, "60000", disburse=True)
+    draw(world, b, "30000")
+    report = exposure_report(world.session, world.actor("rm"), world.parties["supplier"].uscc, ON)
+    group = report["related_party_group"]
+    assert (group["exposure"], group["reserved"], group["headroom"]) == (
+        D("60000.00"),
+        D("30000.00"),
+        D("60000.00"),
+    )
+    assert (report["own"]["exposure"], report["own"]["reserved"]) == (D("60000.00"), D("0"))
+    desk = concentrations(world.session, world.actor("director"), ON)
+    (line,) = [g for g in desk.groups if len(g.members) == 2]
+    assert (line.exposure, line.reserved, line.headroom) == (
+        D("60000.00"),
+        D("30000.00"),
+        D("60000.00"),
+    )
+
+
+def test_the_party_and_facility_pages_show_what_pending_drawdowns_reserve(
+    world: World, pair: tuple[Facility, Facility], client: FlaskClient
+) -> None:
+    a, _ = pair
+    draw(world, a, "30000")
+    sign_in(client, world.users["rm"])
+    party = client.get(f"/parties/{world.parties['supplier'].uscc}?as_of={ON}").get_data(
+        as_text=True
+    )
+    panel = party[party.index('id="exposure-panel"') :]
+    assert "待放款预留" in panel and "3.00" in panel  # 30,000 = 3.00 万元
+    facility = client.get(f"/lending/facilities/{a.id}?as_of={ON}").get_data(as_text=True)
+    for text in ("关联集团集中度余量", "单一客户集中度余量", "待放款预留 30,000.00"):
+        assert text in facility, text

@@ -115,6 +115,7 @@ class NetworkMemberSchema(Schema):
 
 class OwnExposureSchema(Schema):
     exposure = money_field()
+    reserved = money_field(metadata={"description": "principal of pending drawdowns"})
     loans = fields.Integer()
     limit_amount = money_field()
     headroom = money_field()
@@ -124,6 +125,7 @@ class RelatedPartyGroupSchema(Schema):
     id = fields.String()
     members = fields.List(fields.Nested(NetworkMemberSchema))
     exposure = money_field()
+    reserved = money_field(metadata={"description": "principal of pending drawdowns"})
     net_capital = money_field()
     ratio = ratio_field()
     limit_ratio = ratio_field()

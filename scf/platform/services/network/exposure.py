@@ -116,15 +116,18 @@ def _member(network: Network, party_id: int) -> GroupMember:
 
 
 def reserved_by_pending(
-    session: Session, party_ids: Sequence[int], *, leave_out: int | None = None
+    session: Session, party_ids: Sequence[int] | None = None, *, leave_out: int | None = None
 ) -> dict[int, Decimal]:
-    """Principal of each party's pending loans (drawdowns accepted, not yet paid out),
-    bar the loan ``leave_out`` (the one being paid out, checked again without itself)."""
+    """Principal of each party's pending loans (drawdowns accepted, not yet paid out), of
+    ``party_ids`` or of every party, bar the loan ``leave_out`` (the one being paid out,
+    checked again without itself)."""
     query = (
         sa.select(Loan.party_id, money_sum(Loan.principal))
-        .where(Loan.party_id.in_(party_ids), Loan.status == LoanStatus.PENDING)
+        .where(Loan.status == LoanStatus.PENDING)
         .group_by(Loan.party_id)
     )
+    if party_ids is not None:
+        query = query.where(Loan.party_id.in_(party_ids))
     if leave_out is not None:
         query = query.where(Loan.id != leave_out)
     return {party: amount for party, amount in session.execute(query).all()}

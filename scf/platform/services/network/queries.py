@@ -90,6 +90,7 @@ def exposure_report(
         "headroom": group.headroom,
         "own": {
             "exposure": group.customer_exposure,
+            "reserved": group.customer_reserved,
             "loans": len(network.loans_by_borrower.get(party.id, [])),
             "limit_amount": group.customer_limit_amount,
             "headroom": group.customer_headroom,
@@ -114,6 +115,7 @@ def _related_party_group(
             for m in group.members
         ],
         "exposure": group.exposure,
+        "reserved": group.reserved,
         "net_capital": group.net_capital,
         "ratio": group.ratio,
         "limit_ratio": group.limit_ratio,
