@@ -20,6 +20,7 @@ from scf.platform.services.lending.drawdowns import (
     request_drawdown,
 )
 from scf.platform.services.lending.limits import facility_position, programme_usage
+from tests.platform.lending.setups import goods_facility
 
 D = Decimal
 ON = dt.date(2026, 11, 3)
@@ -246,13 +247,7 @@ def test_a_pending_drawdown_blocks_and_cancelling_frees(
 
 def test_goods_drawdown_pledges_the_receipts_once(world: World) -> None:
     # 100 t × 4,000 × 60% = 240,000 lending value [003 §七(四)2]
-    world.receipt("WR1", "100")
-    facility = world.grant(
-        party_uscc=world.parties["dealer"].uscc,
-        product="goods_pledge",
-        programme_code=None,
-        amount=D("1000000"),
-    )
+    facility = goods_facility(world)
     with pytest.raises(RuleRefused):
         draw(world, facility, "240000.01", receipt_numbers=("WR1",))
     drawdown = draw(world, facility, "240000", receipt_numbers=("WR1",))
@@ -264,13 +259,7 @@ def test_goods_drawdown_pledges_the_receipts_once(world: World) -> None:
 
 
 def test_a_stale_price_refuses_a_goods_drawdown(world: World) -> None:
-    world.receipt("WR1", "100")
-    facility = world.grant(
-        party_uscc=world.parties["dealer"].uscc,
-        product="goods_pledge",
-        programme_code=None,
-        amount=D("1000000"),
-    )
+    facility = goods_facility(world)
     # the last price is 2026-10-30; by 2026-11-09 that is 6 business days old (> 5, assumed)
     with pytest.raises(RuleRefused) as refused:
         draw(world, facility, "1000", receipt_numbers=("WR1",), on=dt.date(2026, 11, 9))

@@ -40,7 +40,7 @@ from scf.platform.services.lending.drawdowns import (
 from scf.platform.services.lending.loan_book import apply_repayment
 from scf.platform.services.lending.loan_queries import loan_payoff
 from tests.conftest import database_url
-from tests.platform.lending.related_pair import MATURITY, NET_CAPITAL, ON, related_pair
+from tests.platform.lending.setups import MATURITY, NET_CAPITAL, ON, related_pair
 from tests.platform.lending.used_by_level import levels_over_their_limits
 
 D = Decimal

@@ -34,7 +34,13 @@ from scf.platform.services.lending.facilities import approve_facility, propose_l
 from scf.platform.services.network.concentrations import concentrations
 from scf.platform.services.network.exposure import related_party_group_for
 from scf.platform.services.network.queries import exposure_report
-from tests.platform.lending.related_pair import MATURITY, NET_CAPITAL, ON, related_pair
+from tests.platform.lending.setups import (
+    MATURITY,
+    NET_CAPITAL,
+    ON,
+    goods_facility,
+    related_pair,
+)
 from tests.web_login import sign_in
 
 D = Decimal
@@ -185,14 +191,7 @@ def test_disbursal_refuses_after_a_price_fall_under_the_goods_lending_value(
 ) -> None:
     """100 t of rebar at 4,000 × 60% = 240,000 backs a pending 240,000; the price falls
     to 3,900 on the day of disbursal: 100 × 3,900 × 60% = 234,000 [003 §七(四)2]."""
-    world.receipt("WR1", "100")
-    facility = world.grant(
-        party_uscc=world.parties["dealer"].uscc,
-        product="goods_pledge",
-        programme_code=None,
-        amount=D("1000000"),
-    )
-    pending = draw(world, facility, "240000", receipt_numbers=("WR1",))
+    pending = draw(world, goods_facility(world), "240000", receipt_numbers=("WR1",))
     world.added(CommodityPrice(commodity_code="steel_rebar", price_date=ON, price=D("3900")))
     with pytest.raises(RuleRefused) as refused:
         disburse(world, pending)

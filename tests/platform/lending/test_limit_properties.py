@@ -36,16 +36,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from scf.platform.demo.lending_world import World, build_world
 from scf.platform.errors import Conflict, RuleRefused, ValidationFailed
-from scf.platform.models import (
-    Drawdown,
-    Facility,
-    JointGuaranteeGroup,
-    Loan,
-    Market,
-    Party,
-    Programme,
-    User,
-)
+from scf.platform.models import Drawdown, Facility, JointGuaranteeGroup, Loan
 from scf.platform.models.enums import DrawdownStatus, LoanStatus, RelationshipKind
 from scf.platform.services.lending.drawdowns import (
     DrawdownRequest,
@@ -55,7 +46,13 @@ from scf.platform.services.lending.drawdowns import (
 )
 from scf.platform.services.lending.loan_book import apply_repayment
 from scf.platform.services.lending.loan_queries import loan_payoff
-from tests.platform.lending.related_pair import MATURITY, ON, credit_facility, market_programme
+from tests.platform.lending.setups import (
+    MATURITY,
+    ON,
+    credit_facility,
+    market_programme,
+    same_world,
+)
 from tests.platform.lending.used_by_level import Level, used_and_limits
 
 D = Decimal
@@ -92,17 +89,6 @@ def reason(refused: RuleRefused) -> str:
     if failing["id"] != "within_availability":
         return str(failing["id"])
     return str(failing["threshold"]).rsplit("(", 1)[-1].rstrip(")")
-
-
-def same_world(session: Session) -> World:
-    """The world ``small_world`` built, read again in ``session`` (one per example)."""
-    return World(
-        session,
-        users={u.username: u for u in session.scalars(sa.select(User))},
-        parties={p.customer_number: p for p in session.scalars(sa.select(Party))},
-        programme=session.scalar(sa.select(Programme).where(Programme.code == "PG-CORE")),
-        market=session.scalar(sa.select(Market)),
-    )
 
 
 class LendingSteps(RuleBasedStateMachine):

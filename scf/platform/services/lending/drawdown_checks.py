@@ -32,22 +32,14 @@ from scf.credit.drawdowns import (
 from scf.credit.explain import RuleResult
 from scf.credit.policy import Policy, load_policy
 from scf.platform.errors import ValidationFailed
-from scf.platform.models import (
-    CollateralItem,
-    Drawdown,
-    Facility,
-    Loan,
-    MarginDeposit,
-    Receivable,
-    WarehouseReceipt,
-)
+from scf.platform.models import CollateralItem, Facility, Loan, Receivable, WarehouseReceipt
 from scf.platform.models.enums import RepaymentMethod
 from scf.platform.services.collateral.pledged import (
     DrawdownCollateral,
     backing,
     drawdown_collateral,
 )
-from scf.platform.services.lending.balances import money_sum
+from scf.platform.services.collateral.receipt_queries import margin_paid
 from scf.platform.services.lending.limits import facility_availability, facility_position
 
 
@@ -184,9 +176,6 @@ def _own_collateral(
     numbers = session.scalars(
         sa.select(WarehouseReceipt.number).where(WarehouseReceipt.pledged_loan_id == loan.id)
     )
-    margin = session.scalar(
-        sa.select(money_sum(MarginDeposit.amount)).where(MarginDeposit.loan_id == loan.id)
-    )
     return drawdown_collateral(
         session,
         facility,
@@ -195,7 +184,7 @@ def _own_collateral(
         policy=policy,
         receivable_codes=list(codes) if kind == "receivables" else None,
         receipt_numbers=list(numbers) if kind == "warehouse_receipts" else None,
-        margin=margin,
+        margin=margin_paid(session, loan.id),
         amount=loan.principal,
         maturity=loan.maturity_date,
         pledged_to=loan.id,
@@ -203,9 +192,10 @@ def _own_collateral(
 
 
 def disbursal_check(
-    session: Session, facility: Facility, drawdown: Drawdown, loan: Loan, on: dt.date
+    session: Session, facility: Facility, loan: Loan, requested_on: dt.date, on: dt.date
 ) -> tuple[list[RuleResult], Availability]:
-    """Every rule on paying the pending loan out on ``on``, and availability without it."""
+    """Every rule on paying the pending loan (requested on ``requested_on``) out on ``on``,
+    and availability without it."""
     collateral = _own_collateral(session, facility, loan, on)
     available = facility_availability(
         session, facility, on, collateral=collateral.candidate, leave_out=loan.id
@@ -215,7 +205,7 @@ def disbursal_check(
             amount=loan.principal,
             facility_status=facility.status.value,
             facility_end=facility.end_date,
-            requested_on=drawdown.requested_on,
+            requested_on=requested_on,
             on=on,
             maturity=loan.maturity_date,
             available=available,

@@ -199,7 +199,7 @@ def disburse_drawdown(session: Session, actor: Actor, drawdown_id: int, *, on: d
     locks as the request, the loan itself left out; refused, nothing is written."""
     require_lender(actor)
     drawdown, facility, loan = _pending(session, actor, drawdown_id, on)
-    rules, available = disbursal_check(session, facility, drawdown, loan, on)
+    rules, available = disbursal_check(session, facility, loan, drawdown.requested_on, on)
     if any(not r.ok for r in rules):
         raise refuse("放款被拒绝，未写入任何数据 (disbursal refused; nothing written)", rules)
     return _utilise(session, actor, drawdown, loan, on, available)
