@@ -16,15 +16,17 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from scf.platform.demo.lending_world import World
-from scf.platform.errors import RuleRefused
+from scf.platform.errors import Conflict, RuleRefused
 from scf.platform.models import CommodityPrice, Drawdown, Facility, JointGuaranteeGroup, Loan
 from scf.platform.models.enums import DrawdownStatus, LoanStatus
+from scf.platform.services.lending import limits
 from scf.platform.services.lending.drawdowns import (
     DrawdownRequest,
     disburse_drawdown,
@@ -243,3 +245,33 @@ def test_the_party_and_facility_pages_show_what_pending_drawdowns_reserve(
     facility = client.get(f"/lending/facilities/{a.id}?as_of={ON}").get_data(as_text=True)
     for text in ("关联集团集中度余量", "单一客户集中度余量", "待放款预留 30,000.00"):
         assert text in facility, text
+
+
+def test_a_pending_receivable_drawdown_is_not_refused_by_its_own_pledge(world: World) -> None:
+    """Valued again at disbursal, AR1 is pledged to this very loan: that is the pledge
+    being paid out, not a second one. 1,000,000 × 80% (key-supported) = 800,000."""
+    world.receivable("AR1", "1000000")
+    facility = world.grant(amount=D("2000000"))
+    pending = draw(world, facility, "800000", receivable_codes=("AR1",))
+    loan = disburse(world, pending, on=ON + dt.timedelta(days=7))
+    assert (loan.status, loan.drawn_on) == (LoanStatus.ACTIVE, dt.date(2026, 11, 10))
+
+
+def test_a_group_that_changed_while_the_drawdown_waited_is_a_conflict_to_retry(
+    world: World, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The group lock is taken by the group read before it; read again under the lock, a
+    different group (a controlling link committed meanwhile) means the wrong lock is
+    held: refused, nothing written, retry (PostgreSQL: SQLite holds one write lock)."""
+    if backend != "postgresql":
+        pytest.skip("advisory locks are PostgreSQL's; SQLite serialises every writer")
+    a, _ = related_pair(world)
+    anchors = iter([a.party_id, a.party_id + 100])
+    monkeypatch.setattr(
+        limits,
+        "related_party_group_for",
+        lambda *_args, **_kw: SimpleNamespace(anchor_party_id=next(anchors)),
+    )
+    with pytest.raises(Conflict, match="retry"):
+        draw(world, a, "1000")
+    assert loans_by_status(world) == {}
