@@ -38,7 +38,7 @@ from scf.platform.demo.seed_loader import SEED_AS_OF, load_seed  # noqa: E402
 from scf.platform.migrate import upgrade  # noqa: E402
 from scf.platform.services.onboarding.batches import onboard  # noqa: E402
 from scf.platform.services.onboarding.columns import COLUMNS  # noqa: E402
-from scf.platform.services.onboarding.reading import FileLimits  # noqa: E402
+from scf.platform.services.onboarding.limits import FileLimits  # noqa: E402
 from scf.platform.services.onboarding.report import write_report  # noqa: E402
 
 CORE_USCC = "911302838N2PKHWM5A"  # 冀东恒泰钢铁集团有限公司, programme PG01 (seed)

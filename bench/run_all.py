@@ -27,10 +27,12 @@ def runs(quick: bool, postgres: str | None) -> list[tuple[str, list[str], dict[s
     python = sys.executable
     network = ["--firms", "5000"] if quick else []
     onboarding = ["--rows", "1000"] if quick else []
+    quick_flag = ["--quick"] if quick else []
     out: list[tuple[str, list[str], dict[str, str]]] = [
         ("network (in memory)", [python, "bench/network.py", *network], {}),
         ("network (SQLite load)", [python, "bench/network_db.py", *network], {}),
         ("onboarding (SQLite)", [python, "bench/onboarding.py", *onboarding], {}),
+        ("upload memory (no database)", [python, "bench/upload_memory.py", *quick_flag], {}),
         ("lending (SQLite)", [python, "-m", "bench.lending"], {}),
     ]
     if postgres:

@@ -40,6 +40,7 @@ from pathlib import Path
 from scf.credit.policy_files import (
     MANIFEST_KEYS,
     Dated,
+    NoPolicyInForce,
     ParamValue,
     PolicyError,
     SizeClassBounds,
@@ -183,7 +184,7 @@ def _policy_for(directory: str, stamp: tuple[tuple[str, int, int], ...], as_of: 
             in_force[name] = Param(name, d.value, d.effective_from, d.reference, d.assumed, file)
     tables = [t for t in library.size_tables if t.effective_from <= as_of]
     if not tables:
-        raise PolicyError("<size tables>", str(as_of), "no size-classification table in force")
+        raise NoPolicyInForce(as_of)
     table = tables[-1]
     latest = max((p.effective_from for p in in_force.values()), default=table.effective_from)
     digest = hashlib.sha256(

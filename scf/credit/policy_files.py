@@ -32,6 +32,14 @@ class PolicyError(ValueError):
         self.reason = reason
 
 
+class NoPolicyInForce(PolicyError):
+    """A question about a date before any policy was in force: bad input, not a broken file."""
+
+    def __init__(self, as_of: date) -> None:
+        super().__init__("<size tables>", str(as_of), "no size-classification table in force")
+        self.as_of = as_of
+
+
 @dataclass(frozen=True)
 class SizeClassBounds:
     """Lower bounds (in 万元 for money) that must all be met to be in ``size_class``."""

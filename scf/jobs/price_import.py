@@ -18,6 +18,7 @@ from pathlib import Path
 
 from scf.jobs.context import Counts, JobContext
 from scf.platform.services.collateral.prices import RejectedRow, import_prices
+from scf.platform.spreadsheets import csv_row
 
 RULES: tuple[str, ...] = ()
 REQUIRED_COLUMNS = ("commodity", "price_date", "price")
@@ -80,5 +81,5 @@ def _file_away(path: Path, rejected: list[RejectedRow]) -> None:
             for row in rejected:
                 for name, messages in row.errors.items():
                     for message in messages:
-                        writer.writerow([row.row, name, message])
+                        writer.writerow(csv_row([row.row, name, message]))
     shutil.move(str(path), processed / path.name)

@@ -22,13 +22,24 @@ def create_app(
     demo: bool = False,
     serving: bool = True,
     database: Database | None = None,
+    check_database: bool | None = None,
 ) -> Flask:
+    """The application. A server (``serving``, e.g. ``gunicorn 'scf.platform:create_app()'``)
+    refuses to start when its database cannot be reached or its schema is not this code's:
+    a worker that would answer every request with a 500 must not come up. The demo
+    migrates its own database first; tests hand in theirs (``check_database`` overrides)."""
     settings = settings or Settings.from_env(demo=demo, serving=serving)
+    if check_database is None:
+        check_database = serving and not demo and database is None
     app = Flask(__name__, instance_path=str(settings.instance_path))
     app.json = DecimalJSONProvider(app)
     app.config.update(_flask_config(settings))
     app.extensions["scf_settings"] = settings
     app.extensions["scf_db"] = database or Database(settings.database_url)
+    if check_database:
+        from scf.platform.migrate import ensure_current
+
+        ensure_current(app.extensions["scf_db"].engine)
 
     from scf.platform.web_session import close_db_session
 

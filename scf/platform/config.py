@@ -26,6 +26,11 @@ class Settings:
     login_lockout_minutes: int = 15
     onboarding_max_bytes: int = 20 * 1024 * 1024
     onboarding_max_rows: int = 50_000
+    # An .xlsx is a zip: what its parts may inflate to, together and each against its
+    # compressed size, and how many parts it may hold (checked before it is parsed).
+    onboarding_max_uncompressed: int = 100 * 1024 * 1024
+    onboarding_max_ratio: int = 100
+    onboarding_max_entries: int = 1000
     bank_net_capital: str = "5000000000.00"
     # Scheduled monitoring (``scf jobs run``): time zone of the cron schedules, crontab
     # overrides per job from SCF_JOB_SCHEDULE_<NAME>, misfire grace, price drop folder.
@@ -33,6 +38,9 @@ class Settings:
     job_schedules: dict[str, str] = field(default_factory=dict)
     jobs_misfire_grace_seconds: int = 3600
     price_drop_folder: Path | None = None
+    # The business date (营业日) when it is not today: the demo opens on its data's date,
+    # tests fix their day. Unset in production.
+    business_date: str | None = None
 
     @classmethod
     def from_env(
@@ -70,11 +78,16 @@ class Settings:
             "instance_path": instance,
             "session_cookie_secure": env.get("SCF_COOKIE_SECURE", "0") == "1",
         }
+        if env.get("SCF_BUSINESS_DATE"):
+            values["business_date"] = env["SCF_BUSINESS_DATE"]
         if "SCF_BANK_NET_CAPITAL" in env:
             values["bank_net_capital"] = env["SCF_BANK_NET_CAPITAL"]
         for name, variable in (
             ("onboarding_max_bytes", "SCF_ONBOARDING_MAX_BYTES"),
             ("onboarding_max_rows", "SCF_ONBOARDING_MAX_ROWS"),
+            ("onboarding_max_uncompressed", "SCF_ONBOARDING_MAX_UNCOMPRESSED"),
+            ("onboarding_max_ratio", "SCF_ONBOARDING_MAX_RATIO"),
+            ("onboarding_max_entries", "SCF_ONBOARDING_MAX_ENTRIES"),
         ):
             if variable in env:
                 values[name] = _positive_int(variable, env[variable])

@@ -18,7 +18,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from scf.platform.errors import ScfError
+from scf.credit.policy_files import NoPolicyInForce
+from scf.platform.errors import ScfError, ValidationFailed
 
 
 def problem(status: int, title: str, detail: str, errors: Any = None) -> Response:
@@ -107,6 +108,15 @@ def init_app(app: Flask) -> None:
         if for_api():
             return problem(error.status, error.title, str(error), error.errors or None)
         return render_error(error.status, error.title, str(error))
+
+    @app.errorhandler(NoPolicyInForce)
+    def _no_policy(error: NoPolicyInForce) -> Any:
+        return _scf_error(
+            ValidationFailed(
+                f"as_of (基准日): {error.as_of} 无适用的授信政策 (no policy in force on that date)",
+                errors={"as_of": ["无适用的授信政策 (no policy in force on that date)"]},
+            )
+        )
 
     @app.errorhandler(CSRFError)
     def _csrf_error(_error: CSRFError) -> Any:

@@ -88,3 +88,41 @@ def test_json_nested_to_the_limit_is_still_read(
     body = '{"x": ' + "[" * 31 + "]" * 31 + "}"
     response = seeded_client.post("/api/v1/pricing/quote", data=body, headers={**risk, **JSON})
     assert response.status_code == 422
+
+
+# -- findings 6 and 7: nothing silently rounded, no implausible date ------------------
+def test_money_with_a_third_decimal_is_refused_not_rounded(
+    seeded_client: FlaskClient,
+) -> None:
+    rm = bearer(seeded_client, "rm_ts")
+    response = seeded_client.post(
+        "/api/v1/facilities", json={"amount": "12.345", "product": "credit"}, headers=rm
+    )
+    assert response.status_code == 422
+    assert "not rounded" in response.get_json()["errors"]["json"]["amount"][0]
+
+
+def test_a_rate_that_would_round_to_zero_is_refused(seeded_client: FlaskClient) -> None:
+    rm = bearer(seeded_client, "rm_ts")
+    response = seeded_client.post(
+        "/api/v1/facilities", json={"rate_annual": "0.0000004"}, headers=rm
+    )
+    assert "rate_annual" in response.get_json()["errors"]["json"]
+
+
+def test_two_places_and_trailing_zeros_are_money_as_given(seeded_client: FlaskClient) -> None:
+    rm = bearer(seeded_client, "rm_ts")
+    response = seeded_client.post(
+        "/api/v1/facilities", json={"amount": "12.340", "rate_annual": "0.081500"}, headers=rm
+    )
+    errors = response.get_json()["errors"]["json"]
+    assert "amount" not in errors and "rate_annual" not in errors
+
+
+def test_a_price_dated_0001_01_01_is_refused(
+    seeded_client: FlaskClient, risk: dict[str, str]
+) -> None:
+    body = {"prices": [{"commodity": "steel_rebar", "price_date": "0001-01-01", "price": "1"}]}
+    response = seeded_client.post("/api/v1/prices", json=body, headers=risk)
+    assert response.status_code == 422
+    assert "1990-01-01" in str(response.get_json()["errors"])

@@ -16,6 +16,7 @@ from marshmallow import ValidationError
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException
 
+from scf.platform.api.schemas.common import ExactDecimal
 from scf.platform.auth.access import Actor
 from scf.platform.http_errors import for_api, http_exception_as_problem, problem
 from scf.platform.json import DecimalFlaskParser
@@ -88,6 +89,9 @@ def actor() -> Actor:
 
 def init_app(app: Flask, csrf: CSRFProtect) -> None:
     api = ScfApi(app)
+    # Exact decimals travel as strings ("1234.50"): say so in the document, so that a
+    # client (and a range on them) reads them as decimal strings, not binary numbers.
+    api.register_field(ExactDecimal, "string", "decimal")
     from scf.platform.api import (
         alerts,
         auth_tokens,

@@ -18,8 +18,8 @@ from scf.platform.errors import ValidationFailed
 from scf.platform.http_errors import problem
 from scf.platform.services.onboarding.batches import onboard
 from scf.platform.services.onboarding.downloads import template_download
+from scf.platform.services.onboarding.limits import TOO_LARGE, FileLimits, size_limit
 from scf.platform.services.onboarding.queries import list_batches
-from scf.platform.services.onboarding.reading import TOO_LARGE, FileLimits, size_limit
 from scf.platform.web_session import db_session
 
 blp = make_blueprint(

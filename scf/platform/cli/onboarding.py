@@ -98,8 +98,8 @@ def load(
 ) -> None:
     """Load FILE for a core enterprise (--core) or a market (--market)."""
     from scf.platform.services.onboarding.batches import onboard as run
+    from scf.platform.services.onboarding.limits import FileLimits
     from scf.platform.services.onboarding.queries import batch_summary
-    from scf.platform.services.onboarding.reading import FileLimits
     from scf.platform.services.onboarding.report import write_report
 
     report_format = _report_format(report_path)

@@ -44,8 +44,8 @@ from scf.platform.services.onboarding.downloads import (
     report_download,
     template_download,
 )
+from scf.platform.services.onboarding.limits import FileLimits, too_large
 from scf.platform.services.onboarding.queries import list_batches, onboarding_targets
-from scf.platform.services.onboarding.reading import FileLimits, too_large
 from scf.platform.services.onboarding.report import STATUSES
 from scf.platform.web_session import database, db_session
 

@@ -23,7 +23,7 @@ from scf.platform.models.enums import (
     RelationshipKind,
     Role,
 )
-from scf.platform.services.onboarding.reading import FileLimits
+from scf.platform.services.onboarding.limits import FileLimits
 
 AS_OF = dt.date(2026, 11, 20)
 SYSTEM = Actor.system("test")

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from scf.platform.errors import ValidationFailed
 from scf.platform.services.onboarding.columns import COLUMNS, template_csv, template_xlsx
-from scf.platform.services.onboarding.reading import FileLimits, read_file
+from scf.platform.services.onboarding.limits import FileLimits
+from scf.platform.services.onboarding.reading import read_file
 from tests.platform.onboarding.support import (
     DEALER_B,
     KEYS,

@@ -11,7 +11,7 @@ from marshmallow import ValidationError
 
 from scf.credit.policy import load_policy
 from scf.platform.services.onboarding.columns import map_header
-from scf.platform.services.onboarding.reading import RawRow
+from scf.platform.services.onboarding.parsed import RawRow
 from scf.platform.services.onboarding.rows import RowSchema, row_errors
 from tests.platform.onboarding.support import AS_OF, KEYS, MERCHANT_E, SUPPLIER_A, code
 

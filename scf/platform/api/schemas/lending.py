@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from scf.platform.api.schemas.common import PartyRefSchema, money_field
+from scf.platform.api.schemas.common import (
+    PartyRefSchema,
+    money_field,
+    quantity_field,
+    ratio_field,
+)
 from scf.platform.models.enums import FacilityStatus, GuarantorKind, Product, RepaymentMethod
 
 
@@ -48,9 +53,7 @@ class ProposalIn(Schema):
         validate=validate.OneOf(["good", "fair", "poor"]),
         metadata={"description": "发展前景; derived from the tier when absent"},
     )
-    rate_annual = fields.Decimal(
-        load_default=None, as_string=True, metadata={"description": "ratio, e.g. 0.0815"}
-    )
+    rate_annual = ratio_field(load_default=None, metadata={"description": "ratio, e.g. 0.0815"})
     as_of = fields.Date(load_default=None, metadata={"description": "decision date (today)"})
     comment = fields.String(load_default=None, validate=validate.Length(max=1000))
 
@@ -184,7 +187,7 @@ class DrawdownIn(Schema):
     maturity_date = fields.Date(required=True)
     instalments = fields.Integer(load_default=1, metadata={"description": "principal instalments"})
     repayment_method = fields.String(load_default=None, validate=_choice(RepaymentMethod))
-    rate_annual = fields.Decimal(load_default=None, as_string=True)
+    rate_annual = ratio_field(load_default=None)
     receivables = fields.List(fields.String(), load_default=list)
     warehouse_receipts = fields.List(fields.String(), load_default=list)
     margin = money_field(load_default=None, metadata={"description": "保兑仓 initial margin"})
@@ -243,17 +246,17 @@ class ReceiptIn(Schema):
     supervisor = fields.String(required=True, metadata={"description": "supervisor's USCC"})
     warehouse = fields.String(required=True, validate=validate.Length(min=1, max=200))
     commodity = fields.String(required=True)
-    quantity = fields.Decimal(required=True, as_string=True)
+    quantity = quantity_field(required=True)
     issued_on = fields.Date(load_default=None)
 
 
 class SplitIn(Schema):
-    parts = fields.List(fields.Decimal(as_string=True), required=True)
+    parts = fields.List(quantity_field(), required=True)
     on = fields.Date(load_default=None)
 
 
 class ReleaseIn(Schema):
-    quantity = fields.Decimal(required=True, as_string=True)
+    quantity = quantity_field(required=True)
     on = fields.Date(load_default=None)
 
 

@@ -4,16 +4,10 @@ Money and ratios travel as decimal strings; JSON numbers are read as exact decim
 
 from __future__ import annotations
 
-from typing import Any
-
 from marshmallow import Schema, fields, validate
 
 from scf.graph.data import EDGE_KINDS
-from scf.platform.api.schemas.common import AsOfQuery, money_field
-
-
-def ratio_field(**kwargs: Any) -> fields.Decimal:
-    return fields.Decimal(as_string=True, **kwargs)
+from scf.platform.api.schemas.common import AsOfQuery, money_field, ratio_field
 
 
 class RelationshipIn(Schema):
@@ -24,10 +18,8 @@ class RelationshipIn(Schema):
         metadata={"description": "market code (member_of_market, administers)"}
     )
     target_group = fields.String(metadata={"description": "joint-guarantee group code"})
-    amount = fields.Decimal(as_string=True, places=2, allow_none=True)
-    percentage = fields.Decimal(
-        as_string=True, allow_none=True, metadata={"description": "ratio 0..1"}
-    )
+    amount = money_field(allow_none=True)
+    percentage = ratio_field(allow_none=True, metadata={"description": "ratio 0..1"})
     valid_from = fields.Date(allow_none=True)
     valid_to = fields.Date(allow_none=True)
     loan = fields.String(allow_none=True, metadata={"description": "loan code a guarantee covers"})
@@ -213,7 +205,7 @@ class StressIn(Schema):
     defaults = fields.List(fields.String(), load_default=list)
     shocks = fields.Dict(
         keys=fields.String(),
-        values=fields.Decimal(),
+        values=ratio_field(),
         load_default=dict,
         metadata={"description": 'commodity -> relative change, e.g. {"steel_rebar": "-0.20"}'},
     )

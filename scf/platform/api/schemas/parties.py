@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from scf.credit.pricing import FACTORS
+from scf.platform.api.schemas.common import money_field, ratio_field
 
 
 class PartyQuery(Schema):
@@ -29,9 +30,7 @@ class PartySchema(Schema):
 
 class AssessmentQuery(Schema):
     as_of = fields.Date(metadata={"description": "YYYY-MM-DD, default today; not in the future"})
-    requested_amount = fields.Decimal(
-        as_string=True,
-        places=2,
+    requested_amount = money_field(
         validate=validate.Range(min=0, min_inclusive=False),
         metadata={"description": "yuan; the answer then includes the granted amount"},
     )
@@ -79,13 +78,12 @@ class AssessmentSchema(Schema):
 def ratio_map() -> fields.Dict:
     return fields.Dict(
         keys=fields.String(validate=validate.OneOf(FACTORS)),
-        values=fields.Decimal(allow_nan=False),
+        values=ratio_field(),
     )
 
 
 class QuoteRequest(Schema):
-    base_rate = fields.Decimal(
-        allow_nan=False,
+    base_rate = ratio_field(
         validate=validate.Range(min=0, max=1),
         metadata={"description": 'annual base rate as a ratio, e.g. "0.0486"'},
     )

@@ -18,7 +18,9 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from scf.credit.business_dates import too_early
 from scf.credit.money import MoneyError, to_decimal
+from scf.credit.policy import load_policy
 from scf.platform.auth.access import Actor, require_role
 from scf.platform.errors import ValidationFailed
 from scf.platform.models import Commodity, CommodityPrice
@@ -193,6 +195,10 @@ def _day(
         errors["price_date"] = [
             f"价格日期 (price_date): {day} 晚于今天 {as_of} (a price from the future)"
         ]
+        return None
+    problem = too_early(day, load_policy(as_of))
+    if problem:
+        errors["price_date"] = [f"价格日期 (price_date): {problem}"]
         return None
     return day
 

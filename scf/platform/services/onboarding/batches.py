@@ -31,7 +31,9 @@ from scf.platform.models import OnboardingBatch, Party
 from scf.platform.models.types import utcnow
 from scf.platform.services.onboarding.anchor import Anchor, resolve_anchor
 from scf.platform.services.onboarding.columns import HeaderMap
-from scf.platform.services.onboarding.reading import FileLimits, ParsedFile, RawRow, read_file
+from scf.platform.services.onboarding.limits import FileLimits
+from scf.platform.services.onboarding.parsed import ParsedFile, RawRow
+from scf.platform.services.onboarding.reading import read_file
 from scf.platform.services.onboarding.report import add_assessment, counts, report_line
 from scf.platform.services.onboarding.rows import RowSchema, cell_name, row_errors
 from scf.platform.services.onboarding.upsert import FileLoad, existing_parties, refusals, upsert
@@ -40,6 +42,7 @@ from scf.platform.services.unit_of_work import use_case
 
 Progress = Callable[[str, int, int], None]
 ASSESS_CHUNK = 500
+SHOWN_CHARS = 200
 
 
 def _quiet(phase: str, done: int, total: int) -> None:
@@ -221,10 +224,11 @@ def _load(
 
 
 def _shown(cells: dict[str, Any]) -> dict[str, Any]:
-    """What a rejected row shows of itself: the code and name as typed."""
+    """What a rejected row shows of itself: the code and name as typed, no longer than a
+    name may be (the report of 50,000 rejected rows stays the size of a valid one)."""
     return {
-        "uscc": None if "uscc" not in cells else str(cells["uscc"]).strip(),
-        "name": None if "name" not in cells else str(cells["name"]).strip(),
+        key: None if key not in cells else str(cells[key]).strip()[:SHOWN_CHARS]
+        for key in ("uscc", "name")
     }
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from scf.platform.errors import ValidationFailed
+from scf.platform.spreadsheets import csv_row, xlsx_row
 
 Need = Literal["always", "enterprise", "individual_business", "optional", "core"]
 TargetKind = Literal["core", "market"]
@@ -153,7 +154,7 @@ def column_letter(position: int) -> str:
 def template_csv() -> bytes:
     """The header row as CSV, UTF-8 with BOM so that Excel opens it in Chinese."""
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerow([c.title for c in COLUMNS])
+    csv.writer(out, lineterminator="\r\n").writerow(csv_row(c.title for c in COLUMNS))
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -177,14 +178,20 @@ def template_xlsx() -> bytes:
     data = book.active
     assert data is not None
     data.title = "导入数据"
-    data.append([c.title for c in COLUMNS])
+    data.append(xlsx_row(data, (c.title for c in COLUMNS)))
     for cell in data[1]:
         cell.font = Font(bold=True)
     data.freeze_panes = "A2"
     notes = book.create_sheet("说明 Instructions")
-    notes.append(["列 (key)", "中文表头", "必填 (required)", "类型 (type)", "说明 (notes)"])
+    notes.append(
+        xlsx_row(notes, ["列 (key)", "中文表头", "必填 (required)", "类型 (type)", "说明 (notes)"])
+    )
     for column in COLUMNS:
-        notes.append([column.key, column.header, NEED_TEXT[column.need], column.kind, column.note])
+        notes.append(
+            xlsx_row(
+                notes, [column.key, column.header, NEED_TEXT[column.need], column.kind, column.note]
+            )
+        )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -4,7 +4,8 @@ Each line says what happened to the row (created / updated / unchanged / rejecte
 or not_loaded when the file was refused as a whole) and, for every firm taken, the
 credit engine's answer: size class, decision, tier, reference limit, and the
 messages of the rules that made it *refer* or *ineligible*, with their clauses.
-Money travels as decimal strings.
+Money travels as decimal strings. A name typed like a formula leaves as text
+(``scf.platform.spreadsheets``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from scf.platform.services.parties.assessment import PartyAssessment
+from scf.platform.spreadsheets import csv_row, xlsx_row
 
 STATUSES = {
     "created": "新建",
@@ -127,9 +129,9 @@ def report_csv(lines: list[dict[str, Any]]) -> bytes:
     """UTF-8 with BOM, so that Excel opens the Chinese correctly."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(_titles())
+    writer.writerow(csv_row(_titles()))
     for line in lines:
-        writer.writerow(_cells(line))
+        writer.writerow(csv_row(_cells(line)))
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -140,9 +142,9 @@ def report_xlsx(lines: list[dict[str, Any]]) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet("导入结果")
     sheet.freeze_panes = "A2"
-    sheet.append(_titles())
+    sheet.append(xlsx_row(sheet, _titles()))
     for line in lines:
-        sheet.append(_cells(line))
+        sheet.append(xlsx_row(sheet, _cells(line)))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -29,7 +29,7 @@ from scf.platform.services.onboarding.columns import (
     TargetKind,
     column_letter,
 )
-from scf.platform.services.onboarding.reading import RawRow
+from scf.platform.services.onboarding.parsed import RawRow
 
 REQUIRED = "必填 (required)"
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {
@@ -44,6 +44,14 @@ _DATE_FORMS = (
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
 _MIDNIGHT = re.compile(r"\s+0{1,2}:00(:00)?$")
+ECHO_CHARS = 40
+
+
+def quoted(value: Any) -> str:
+    """What was typed, as a message repeats it: in quotes, cut after 40 characters, so that
+    the errors of a 50,000-row file stay small whatever its cells hold."""
+    text = str(value)
+    return f"“{text[:ECHO_CHARS]}…”" if len(text) > ECHO_CHARS else f"“{text}”"
 
 
 def half_width(text: str) -> str:
@@ -90,7 +98,9 @@ class Choice(fields.Field):  # type: ignore[type-arg]
         if found is None:
             allowed = sorted(set(self.choices.values()))
             shown = " / ".join(f"{CHOICE_NAMES.get(v, v)} {v}" for v in allowed)
-            raise ValidationError(f"取值“{value}”无效，应为 {shown} (one of {', '.join(allowed)})")
+            raise ValidationError(
+                f"取值{quoted(value)}无效，应为 {shown} (one of {', '.join(allowed)})"
+            )
         return found
 
 
@@ -98,9 +108,10 @@ class Industry(fields.Field):  # type: ignore[type-arg]
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
         try:
             return parse_industry(half_width(str(value)))
-        except UnknownIndustry as error:
+        except UnknownIndustry:
             raise ValidationError(
-                f"{error}; 见模板“说明”页 (see the template's instructions sheet)"
+                f"未知行业{quoted(value)} (unknown industry); "
+                "见模板“说明”页 (see the template's instructions sheet)"
             ) from None
 
 
@@ -112,7 +123,7 @@ def _number_text(value: Any) -> str:
         text = half_width(value).replace(",", "").replace(" ", "")
         return text.removeprefix("¥").removesuffix("元").strip()
     if isinstance(value, bool):
-        raise ValidationError(f"“{value}”不是数字 (not a number)")
+        raise ValidationError(f"{quoted(value)}不是数字 (not a number)")
     if isinstance(value, int | Decimal):
         return str(value)
     if isinstance(value, float):
@@ -124,15 +135,15 @@ def _decimal(value: Any) -> Decimal:
     text = _number_text(value)
     if "e" in text.lower() and not isinstance(value, float):
         raise ValidationError(
-            f"“{value}”是科学计数法，数值可能已被Excel截断 (scientific notation: Excel may "
+            f"{quoted(value)}是科学计数法，数值可能已被Excel截断 (scientific notation: Excel may "
             "have rounded it; format the column as a number and save again)"
         )
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise ValidationError(f"“{value}”不是数字 (not a number)") from None
+        raise ValidationError(f"{quoted(value)}不是数字 (not a number)") from None
     if not number.is_finite():
-        raise ValidationError(f"“{value}”不是数字 (not a number)")
+        raise ValidationError(f"{quoted(value)}不是数字 (not a number)")
     return number
 
 
@@ -147,7 +158,7 @@ class Money(fields.Field):  # type: ignore[type-arg]
         number = _decimal(value)
         if number != number.quantize(Decimal("0.01")):
             raise ValidationError(
-                f"“{value}”超过两位小数 (more than two decimal places: amounts are in yuan)"
+                f"{quoted(value)}超过两位小数 (more than two decimal places: amounts are in yuan)"
             )
         if number < 0 and not self.signed:
             raise ValidationError(f"不能为负数 (must not be negative): {value}")
@@ -160,7 +171,7 @@ class Count(fields.Field):  # type: ignore[type-arg]
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> int:
         number = _decimal(value)
         if number != number.to_integral_value():
-            raise ValidationError(f"“{value}”应为整数 (must be a whole number)")
+            raise ValidationError(f"{quoted(value)}应为整数 (must be a whole number)")
         if number < 0:
             raise ValidationError(f"不能为负数 (must not be negative): {value}")
         return int(number)
@@ -183,7 +194,7 @@ class Day(fields.Field):  # type: ignore[type-arg]
                 except ValueError:
                     break
         raise ValidationError(
-            f"“{value}”不是有效日期，应为 YYYY-MM-DD (not a valid date; use YYYY-MM-DD)"
+            f"{quoted(value)}不是有效日期，应为 YYYY-MM-DD (not a valid date; use YYYY-MM-DD)"
         )
 
 
@@ -199,7 +210,7 @@ class YesNo(fields.Field):  # type: ignore[type-arg]
             return True
         if text in self.NO:
             return False
-        raise ValidationError(f"“{value}”应为 是/否 (must be yes or no)")
+        raise ValidationError(f"{quoted(value)}应为 是/否 (must be yes or no)")
 
 
 class Rating(fields.Field):  # type: ignore[type-arg]
@@ -210,7 +221,7 @@ class Rating(fields.Field):  # type: ignore[type-arg]
         text = half_width(str(value)).upper().replace(" ", "")
         if text not in scale:
             raise ValidationError(
-                f"评级“{value}”不在评级序列中 (not on the rating scale {', '.join(scale)})"
+                f"评级{quoted(value)}不在评级序列中 (not on the rating scale {', '.join(scale)})"
             )
         return text
 
