@@ -6,14 +6,22 @@ by repayment. A revolving facility (循环额度) gets released principal back a
 a one-off facility does not: what was drawn stays consumed [003 §六(七)].
 
 Availability for a drawdown is the lowest of named candidates, each explained
-[003 §八, §六(四), §七(四)2] [DOMAIN §9]:
+[003 §八, §六(四), §七(四)2] [DOMAIN §4, §8, §9]:
 
 - ``facility_remaining``: limit − blocked − utilised (or − drawn, if not revolving);
 - ``collateral_headroom``: the collateral's lending value now − the balances it already
   secures;
-- ``programme_remaining``: the programme cap − what the programme already backs;
-- ``group_headroom``: the related-party group's concentration headroom (optional: the
-  network computes it).
+- ``programme_remaining``: the programme cap − what the programme already backs (a
+  market programme's cap is the market level);
+- ``joint_group_remaining``: the joint-guarantee group's total limit − what its
+  facilities already use;
+- ``group_headroom``: the related-party group's concentration limit (15% of net capital)
+  − its outstanding − what its pending drawdowns reserve;
+- ``customer_headroom``: the same against the single-customer limit (10%).
+
+At every level a pending drawdown counts as used beside outstanding principal: money
+promised and not yet paid out is exposure already (issue #12). Ties bind on the first
+candidate, in the order above.
 
 The page, the API and the drawdown check (``scf.credit.drawdowns.drawdown_rules``) all
 call ``availability`` so they agree.
@@ -161,14 +169,42 @@ def programme_remaining(cap: Decimal, used: Decimal, *, programme: str) -> Candi
     )
 
 
-def group_headroom(headroom: Decimal | None, *, group: str = "") -> Candidate | None:
-    """The related-party group's concentration headroom (集团客户集中度) [DOMAIN §9];
-    None when it is not known, so it does not bind."""
-    if headroom is None:
-        return None
+def joint_group_remaining(total_limit: Decimal, used: Decimal, *, group: str) -> Candidate:
+    """The joint-guarantee group's total limit − what its facilities use (blocked +
+    outstanding): the group is reviewed together, one total limit [DOMAIN §8] [003 §六(五)]."""
     return Candidate(
-        "group_headroom",
-        headroom,
-        "[DOMAIN §9] (assumed)",
-        f"关联集团{(' ' + group) if group else ''}集中度余量 {format_yuan(headroom)}",
+        "joint_group_remaining",
+        total_limit - used,
+        "[003 §六(五)] [DOMAIN §8]",
+        f"联保体 {group} 总额度 {format_yuan(total_limit)} − 已占用 {format_yuan(used)} = "
+        f"{format_yuan(total_limit - used)}",
     )
+
+
+def _concentration(
+    name: str, whom: str, limit: Decimal, outstanding: Decimal, reserved: Decimal
+) -> Candidate:
+    remaining = limit - outstanding - reserved
+    return Candidate(
+        name,
+        remaining,
+        "[DOMAIN §9] (assumed)",
+        f"{whom} 集中度限额 {format_yuan(limit)} − 贷款余额 {format_yuan(outstanding)} − "
+        f"待放款预留 {format_yuan(reserved)} = {format_yuan(remaining)}",
+    )
+
+
+def group_headroom(
+    limit: Decimal, outstanding: Decimal, reserved: Decimal, *, group: str = ""
+) -> Candidate:
+    """The related-party group's concentration headroom (集团客户集中度, 15% of net
+    capital) [DOMAIN §9]: limit − the members' outstanding − their pending drawdowns."""
+    return _concentration(
+        "group_headroom", f"关联集团{(' ' + group) if group else ''}", limit, outstanding, reserved
+    )
+
+
+def customer_headroom(limit: Decimal, outstanding: Decimal, reserved: Decimal) -> Candidate:
+    """One customer's concentration headroom (单一客户集中度, 10% of net capital)
+    [DOMAIN §9]: limit − its outstanding − its pending drawdowns."""
+    return _concentration("customer_headroom", "单一客户", limit, outstanding, reserved)

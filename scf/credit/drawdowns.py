@@ -61,7 +61,6 @@ def drawdown_rules(
 ) -> tuple[RuleResult, ...]:
     """A drawdown fits when the facility is active and in term, the loan ends within it,
     and the amount is within availability (every candidate) [003 §八]."""
-    binding = available.candidate(available.binding)
     return (
         facility_active(facility_status, facility_end, on),
         rule(
@@ -80,15 +79,23 @@ def drawdown_rules(
             f"> {on.isoformat()}",
             "到期日须晚于提款日 (maturity after the drawdown date)",
         ),
-        rule(
-            "within_availability",
-            binding.clause if binding is not None else "[003 §八]",
-            amount <= available.amount,
-            format_yuan(amount),
-            f"≤ {format_yuan(available.amount)} ({available.binding})",
-            "提款金额不得超过可用额度（额度、押品、项目总额度、集团集中度孰低）"
-            "(within availability: the lowest of facility, collateral, programme, group)",
-        ),
+        within_availability(amount, available),
+    )
+
+
+def within_availability(amount: Decimal, available: Availability) -> RuleResult:
+    """The amount fits under every candidate of availability, the binding one named
+    [003 §八] [DOMAIN §4, §9]."""
+    binding = available.candidate(available.binding)
+    return rule(
+        "within_availability",
+        binding.clause if binding is not None else "[003 §八]",
+        amount <= available.amount,
+        format_yuan(amount),
+        f"≤ {format_yuan(available.amount)} ({available.binding})",
+        "提款金额不得超过可用额度（额度、押品、项目、联保体、集团及单一客户集中度孰低）"
+        "(within availability: the lowest of facility, collateral, programme, joint group, "
+        "related-party group and customer)",
     )
 
 
@@ -119,13 +126,23 @@ def disbursed_on_or_after_request(requested_on: date, on: date, maturity: date) 
 
 
 def disbursal_rules(
-    *, facility_status: str, facility_end: date, requested_on: date, on: date, maturity: date
+    *,
+    amount: Decimal,
+    facility_status: str,
+    facility_end: date,
+    requested_on: date,
+    on: date,
+    maturity: date,
+    available: Availability,
 ) -> tuple[RuleResult, ...]:
-    """A pending drawdown is disbursed while its facility is still active [003 §八] and
-    between its request and its maturity [003 §十(一)]."""
+    """A pending drawdown is disbursed while its facility is still active [003 §八],
+    between its request and its maturity [003 §十(一)], and while it still fits: the
+    limits may have shrunk since the request (a lowered limit, a price fall, a revised
+    net capital), so availability is asked again, the loan itself left out of it."""
     return (
         facility_active(facility_status, facility_end, on),
         disbursed_on_or_after_request(requested_on, on, maturity),
+        within_availability(amount, available),
     )
 
 

@@ -9,14 +9,17 @@ import pytest
 
 from scf.credit.availability import (
     Availability,
+    Candidate,
     LimitPosition,
     availability,
     collateral_headroom,
+    customer_headroom,
     facility_remaining,
     group_headroom,
+    joint_group_remaining,
     programme_remaining,
 )
-from scf.credit.drawdowns import drawdown_rules
+from scf.credit.drawdowns import disbursal_rules, drawdown_rules
 
 D = Decimal
 
@@ -47,6 +50,8 @@ def test_a_lowered_limit_shows_over_use_and_nothing_available() -> None:
 
 
 def candidates(group: Decimal | None) -> Availability:
+    """Facility 600,000, collateral 450,000, programme 2,000,000 and, when given, a group
+    limit of ``group`` with nothing owed or reserved yet."""
     position = LimitPosition(D("1000000"), D("100000"), D("300000"), D("500000"), revolving=True)
     return availability(
         [
@@ -55,7 +60,7 @@ def candidates(group: Decimal | None) -> Availability:
                 D("650000"), D("200000"), basis="房产", clause="[003 §七(三)]"
             ),  # 450,000
             programme_remaining(D("5000000"), D("3000000"), programme="PG01"),  # 2,000,000
-            group_headroom(group),
+            None if group is None else group_headroom(group, D("0"), D("0")),
         ]
     )
 
@@ -80,6 +85,63 @@ def test_with_a_larger_group_headroom_it_is_listed_but_does_not_bind() -> None:
     result = candidates(D("9000000"))
     assert result.binding == "collateral_headroom"
     assert len(result.candidates) == 4
+
+
+@pytest.mark.parametrize(
+    ("outstanding", "reserved", "remaining"),
+    [
+        ("0", "0", "150000"),
+        ("60000", "0", "90000"),
+        ("60000", "30000", "60000"),  # a pending drawdown counts beside outstanding
+        ("0", "150000", "0"),  # pending alone can use the whole limit
+        ("100000", "100000", "-50000"),  # over: nothing available, the candidate shows it
+    ],
+)
+def test_group_and_customer_headroom_take_off_outstanding_and_reserved(
+    outstanding: str, reserved: str, remaining: str
+) -> None:
+    """Limit 150,000 (15% of 1,000,000) − outstanding − reserved by pending drawdowns
+    [DOMAIN §9]; the customer's 10% is the same arithmetic on its own figures."""
+    group = group_headroom(D("150000"), D(outstanding), D(reserved), group="RPG-2 (2)")
+    customer = customer_headroom(D("150000"), D(outstanding), D(reserved))
+    assert group.amount == customer.amount == D(remaining)
+    assert (group.name, customer.name) == ("group_headroom", "customer_headroom")
+    assert "待放款预留" in group.formula and "RPG-2 (2)" in group.formula
+
+
+def test_the_joint_group_total_limit_is_a_candidate_of_its_own() -> None:
+    """Total limit 250,000; its facilities use 180,000 (blocked + outstanding) [003 §六(五)]."""
+    remaining = joint_group_remaining(D("250000"), D("180000"), group="JG1")
+    assert (remaining.name, remaining.amount) == ("joint_group_remaining", D("70000"))
+    assert "JG1" in remaining.formula and "70,000.00" in remaining.formula
+
+
+def test_the_first_of_equal_candidates_binds_in_the_documented_order() -> None:
+    tied = availability(
+        [
+            joint_group_remaining(D("100"), D("0"), group="JG1"),
+            group_headroom(D("100"), D("0"), D("0")),
+            customer_headroom(D("100"), D("0"), D("0")),
+        ]
+    )
+    assert tied.binding == "joint_group_remaining"
+
+
+@pytest.mark.parametrize(("amount", "ok"), [("70000", True), ("70000.01", False)])
+def test_disbursal_asks_availability_again(amount: str, ok: bool) -> None:
+    """Availability at disbursal (the loan itself left out) is 70,000: one fen more is
+    refused by the same ``within_availability`` rule as at the request."""
+    rules = disbursal_rules(
+        amount=D(amount),
+        facility_status="active",
+        facility_end=date(2026, 12, 31),
+        requested_on=date(2026, 3, 1),
+        on=date(2026, 3, 2),
+        maturity=date(2026, 9, 1),
+        available=availability([Candidate("group_headroom", D("70000"), "[DOMAIN §9]", "")]),
+    )
+    refused = {r.id for r in rules if not r.ok}
+    assert refused == (set() if ok else {"within_availability"})
 
 
 def test_a_negative_candidate_means_nothing_available() -> None:

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from scf.credit.availability import Candidate, availability
 from scf.credit.drawdowns import (
     disbursal_rules,
     disbursed_on_or_after_request,
@@ -58,11 +59,13 @@ def test_request_and_disbursal_ask_the_same_facility_active_rule() -> None:
     after_end = date(2027, 1, 4)
     at_request = facility_active("active", END, after_end)
     at_disbursal = disbursal_rules(
+        amount=D("1000"),
         facility_status="active",
         facility_end=END,
         requested_on=date(2026, 12, 30),
         on=after_end,
         maturity=date(2027, 6, 30),
+        available=availability([Candidate("facility_remaining", D("1000"), "", "")]),
     )[0]
     assert at_request == at_disbursal
     assert at_disbursal.result == "fail"

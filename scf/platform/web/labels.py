@@ -187,7 +187,9 @@ LABELS: dict[str, dict[str, LazyString]] = {
         "facility_remaining": _l("额度余额"),
         "collateral_headroom": _l("押品可贷余额"),
         "programme_remaining": _l("项目总额度余额"),
+        "joint_group_remaining": _l("联保体总额度余额"),
         "group_headroom": _l("关联集团集中度余量"),
+        "customer_headroom": _l("单一客户集中度余量"),
     },
     "repayment_method": {
         "bullet": _l("到期一次还本付息"),

@@ -39,6 +39,7 @@ def test_one_facility_lists_each_candidate(seeded_url: str) -> None:
         "collateral_headroom",
         "programme_remaining",
         "group_headroom",
+        "customer_headroom",
     ]
     # F0001: limit 2,300,000 − L0001 1,541,000 outstanding = 759,000
     assert data["availability"]["candidates"][0]["amount"] == "759000.00"

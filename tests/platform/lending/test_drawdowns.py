@@ -1,4 +1,4 @@
-"""Drawdowns: checked against availability (facility, collateral, programme, group),
+"""Drawdowns: checked against availability (facility, collateral, programme, groups),
 blocked while pending, utilised once disbursed, refused with the rule and nothing written."""
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from scf.platform.services.lending.drawdowns import (
     request_drawdown,
 )
 from scf.platform.services.lending.limits import facility_position, programme_usage
+from tests.platform.lending.setups import goods_facility
 
 D = Decimal
 ON = dt.date(2026, 11, 3)
@@ -129,23 +130,25 @@ def test_the_programme_cap_binds_when_it_is_lowest(
 
 
 @pytest.mark.parametrize(
-    ("headroom", "refused"),
-    [(None, False), (D("1000000"), False), (D("999999.99"), True)],
+    ("net_capital", "refused"),
+    [(None, False), ("10000000", False), ("9999999.90", True)],
 )
-def test_the_group_headroom_binds_when_the_network_gives_one(
+def test_the_customer_headroom_binds_at_ten_percent_of_net_capital(
     world: World,
     receivable_facility: Facility,
     monkeypatch: pytest.MonkeyPatch,
-    headroom: Decimal | None,
+    net_capital: str | None,
     refused: bool,
 ) -> None:
-    monkeypatch.setattr(
-        limit_accounting, "related_party_group_headroom", lambda *_: (headroom, "集团A")
-    )
+    """10% of 10,000,000 is 1,000,000: the drawdown fits exactly; of 9,999,999.90 it is
+    999,999.99, one fen short [DOMAIN §9]. Without the setting the default (5 bn) binds
+    nothing."""
+    if net_capital is not None:
+        monkeypatch.setenv("SCF_BANK_NET_CAPITAL", net_capital)
     if refused:
         with pytest.raises(RuleRefused) as error:
             draw(world, receivable_facility, "1000000", receivable_codes=("AR1", "AR2"))
-        assert "group_headroom" in str(error.value)
+        assert "≤ 999,999.99 (customer_headroom)" in str(error.value)
     else:
         draw(world, receivable_facility, "1000000", receivable_codes=("AR1", "AR2"))
 
@@ -153,17 +156,18 @@ def test_the_group_headroom_binds_when_the_network_gives_one(
 def test_the_concentration_limit_of_the_network_caps_a_drawdown(
     world: World, receivable_facility: Facility, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Net capital 5,000,000: one customer may owe at most 10% = 500,000 [DOMAIN §9]. The
-    borrower owes nothing yet, so 500,000 is its headroom: 1,000,000 is refused by it."""
+    """Net capital 5,000,000: one customer may owe at most 10% = 500,000, its group 15% =
+    750,000 [DOMAIN §9]. The borrower owes nothing yet, so 500,000 is its headroom:
+    1,000,000 is refused by it."""
     monkeypatch.setenv("SCF_BANK_NET_CAPITAL", "5000000")
-    headroom, group = limit_accounting.related_party_group_headroom(
+    group, customer = limit_accounting.concentration_candidates(
         world.session, receivable_facility.party_id, ON
     )
-    assert headroom == D("500000.00") and group
+    assert (group.amount, customer.amount) == (D("750000.00"), D("500000.00"))
     with pytest.raises(RuleRefused) as error:
         draw(world, receivable_facility, "1000000", receivable_codes=("AR1", "AR2"))
     assert failed(error.value) == {"within_availability"}
-    assert "≤ 500,000.00 (group_headroom)" in str(error.value)
+    assert "≤ 500,000.00 (customer_headroom)" in str(error.value)
 
 
 @pytest.mark.parametrize(
@@ -243,13 +247,7 @@ def test_a_pending_drawdown_blocks_and_cancelling_frees(
 
 def test_goods_drawdown_pledges_the_receipts_once(world: World) -> None:
     # 100 t × 4,000 × 60% = 240,000 lending value [003 §七(四)2]
-    world.receipt("WR1", "100")
-    facility = world.grant(
-        party_uscc=world.parties["dealer"].uscc,
-        product="goods_pledge",
-        programme_code=None,
-        amount=D("1000000"),
-    )
+    facility = goods_facility(world)
     with pytest.raises(RuleRefused):
         draw(world, facility, "240000.01", receipt_numbers=("WR1",))
     drawdown = draw(world, facility, "240000", receipt_numbers=("WR1",))
@@ -261,13 +259,7 @@ def test_goods_drawdown_pledges_the_receipts_once(world: World) -> None:
 
 
 def test_a_stale_price_refuses_a_goods_drawdown(world: World) -> None:
-    world.receipt("WR1", "100")
-    facility = world.grant(
-        party_uscc=world.parties["dealer"].uscc,
-        product="goods_pledge",
-        programme_code=None,
-        amount=D("1000000"),
-    )
+    facility = goods_facility(world)
     # the last price is 2026-10-30; by 2026-11-09 that is 6 business days old (> 5, assumed)
     with pytest.raises(RuleRefused) as refused:
         draw(world, facility, "1000", receipt_numbers=("WR1",), on=dt.date(2026, 11, 9))

@@ -27,6 +27,7 @@ from scf.platform.services.collateral.receipts import (
 )
 from scf.platform.services.lending.drawdowns import DrawdownRequest, request_drawdown
 from scf.platform.services.lending.loan_book import apply_repayment
+from tests.platform.lending.setups import goods_facility
 
 D = Decimal
 ON = dt.date(2026, 11, 3)
@@ -43,13 +44,7 @@ def receipt(world: World, number: str) -> WarehouseReceipt:
 
 
 def goods_loan(world: World, amount: str = "180000") -> Loan:
-    world.receipt("WR1", "100")
-    facility = world.grant(
-        party_uscc=world.parties["dealer"].uscc,
-        product="goods_pledge",
-        programme_code=None,
-        amount=D("1000000"),
-    )
+    facility = goods_facility(world)
     drawdown = request_drawdown(
         world.session,
         world.actor("rm"),

@@ -112,6 +112,7 @@ BANK_ONLY = {"description": "null for a market administrator (the bank's own fig
 
 class OwnExposureSchema(Schema):
     exposure = money_field()
+    reserved = money_field(metadata={"description": "principal of pending drawdowns"})
     loans = fields.Integer()
     limit_amount = money_field(allow_none=True, metadata=BANK_ONLY)
     headroom = money_field(allow_none=True, metadata=BANK_ONLY)
@@ -125,6 +126,10 @@ class RelatedPartyGroupSchema(Schema):
     exposure = money_field(
         allow_none=True,
         metadata={"description": "null for a market administrator if a member is hidden"},
+    )
+    reserved = money_field(
+        allow_none=True,
+        metadata={"description": "principal of pending drawdowns; null like exposure"},
     )
     net_capital = money_field(allow_none=True, metadata=BANK_ONLY)
     ratio = ratio_field(allow_none=True, metadata=BANK_ONLY)

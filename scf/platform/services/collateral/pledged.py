@@ -16,6 +16,10 @@ Without named collateral (``receivable_codes=None``), the borrower's unpledged
 receivables or receipts are taken, to show on the facility page what could be drawn.
 Named rows are locked (``FOR UPDATE``, in id order) so that two drawdowns cannot pledge
 the same receivable or receipt.
+
+At disbursal the collateral already pledged to the pending loan is valued again
+(``pledged_to``: the loan's own pledge does not count against it): the price may have
+fallen, goods may have been released, a receivable may have fallen due.
 """
 
 from __future__ import annotations
@@ -78,7 +82,7 @@ def _invoice_key(column: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
     return sa.func.upper(sa.func.replace(column, " ", ""))
 
 
-def _facts(r: Receivable, approved_debtors: set[int]) -> ReceivableFacts:
+def _facts(r: Receivable, approved_debtors: set[int], pledged_to: int | None) -> ReceivableFacts:
     return ReceivableFacts(
         id=r.code,
         supplier=str(r.creditor_party_id),
@@ -92,7 +96,7 @@ def _facts(r: Receivable, approved_debtors: set[int]) -> ReceivableFacts:
         debtor_approved=r.debtor_party_id in approved_debtors,
         confirmed_by_debtor=r.confirmed,
         collections_to_bank_account=r.collection_account,
-        previously_pledged=r.pledged_loan_id is not None,
+        previously_pledged=r.pledged_loan_id not in (None, pledged_to),
         issued_on=r.issued_on,
     )
 
@@ -146,6 +150,7 @@ def _receivables(
     codes: list[str] | None,
     maturity: dt.date | None,
     policy: Policy,
+    pledged_to: int | None,
 ) -> DrawdownCollateral:
     named = _receivable_rows(session, facility, on, codes)
     out = DrawdownCollateral(None, receivables=named)
@@ -157,12 +162,12 @@ def _receivables(
         ]
     approved = _approved_debtors(session, facility, on)
     limit = receivable_limit(
-        [_facts(r, approved) for r in named],
+        [_facts(r, approved, pledged_to) for r in named],
         tier=str((facility.decision or {}).get("tier", "general")),
         as_of=on,
         policy=policy,
         reference_limit=Decimal("1e15"),  # the facility limit is a candidate of its own
-        all_pledged=[_facts(r, approved) for r in _same_invoices(session, named)],
+        all_pledged=[_facts(r, approved, pledged_to) for r in _same_invoices(session, named)],
     )
     if codes is not None:
         for check in limit.checks:
@@ -268,15 +273,18 @@ def _valued_receipt(
     on: dt.date,
     rate: Decimal,
     policy: Policy,
+    pledged_to: int | None,
 ) -> tuple[Decimal, list[RuleResult]]:
-    """One receipt's lending value now and every rule on pledging it."""
+    """One receipt's lending value now and every rule on pledging it (to ``pledged_to``
+    it is pledged already: that pledge is the one being valued, not a second one)."""
     price = latest_price(session, receipt.commodity_code, on)
     commodity = session.get(Commodity, receipt.commodity_code)
+    own = pledged_to is not None and receipt.pledged_loan_id == pledged_to
     checks = receipt_rules(
         owner=receipt.owner_party_id,
         borrower=facility.party_id,
-        status=receipt.status.value,
-        pledged_loan=receipt.pledged_loan_id,
+        status=ReceiptStatus.ISSUED.value if own else receipt.status.value,
+        pledged_loan=None if own else receipt.pledged_loan_id,
         price_date=None if price is None else price.price_date,
         category=commodity.category if commodity else receipt.commodity_code,
         confirmed_warehouse=facility.product is Product.CONFIRMED_WAREHOUSE,
@@ -294,6 +302,7 @@ def _receipts(
     margin: Decimal | None,
     amount: Decimal | None,
     policy: Policy,
+    pledged_to: int | None,
 ) -> DrawdownCollateral:
     named = _receipt_rows(session, facility, numbers)
     out = DrawdownCollateral(None, receipts=named)
@@ -303,7 +312,7 @@ def _receipts(
     total = ZERO
     values: dict[str, str] = {}
     for receipt in named:
-        value, checks = _valued_receipt(session, facility, receipt, on, rate, policy)
+        value, checks = _valued_receipt(session, facility, receipt, on, rate, policy, pledged_to)
         if numbers is not None:
             out.rules += [about(x, receipt.number) for x in checks if not x.ok]
         values[receipt.number] = str(value)
@@ -357,13 +366,15 @@ def drawdown_collateral(
     margin: Decimal | None = None,
     amount: Decimal | None = None,
     maturity: dt.date | None = None,
+    pledged_to: int | None = None,
 ) -> DrawdownCollateral:
-    """The collateral candidate for a drawdown (or, without names, for the facility page)."""
+    """The collateral candidate for a drawdown (or, without names, for the facility page;
+    ``pledged_to``: a pending loan's own collateral, valued again at its disbursal)."""
     kind = backing(facility.product, policy)
     if kind == "receivables":
-        return _receivables(session, facility, on, receivable_codes, maturity, policy)
+        return _receivables(session, facility, on, receivable_codes, maturity, policy, pledged_to)
     if kind == "warehouse_receipts":
-        return _receipts(session, facility, on, receipt_numbers, margin, amount, policy)
+        return _receipts(session, facility, on, receipt_numbers, margin, amount, policy, pledged_to)
     has_items = session.scalar(
         sa.select(sa.func.count(CollateralItem.id)).where(
             CollateralItem.pledged_facility_id == facility.id

@@ -17,6 +17,11 @@ from scf.platform.models import Loan, Repayment
 from scf.platform.models.types import Money
 
 
+def money_sum(expression: sa.ColumnElement[Decimal]) -> sa.ColumnElement[Decimal]:
+    """A money sum typed as ``Money`` so SQLite's scaled integers come back as yuan."""
+    return sa.type_coerce(sa.func.coalesce(sa.func.sum(expression), 0), Money())
+
+
 def outstanding_principal(loan: Loan) -> Decimal:
     """Principal drawn less principal repaid: derived, never stored twice."""
     return loan.principal - sum((r.principal_part for r in loan.repayments), ZERO)

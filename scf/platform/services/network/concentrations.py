@@ -36,6 +36,7 @@ from scf.platform.services.network.book import bank_net_capital, network_as_of, 
 from scf.platform.services.network.exposure import (
     group_limit,
     related_party_concentration_breaches,
+    reserved_by_pending,
 )
 from scf.platform.services.network.queries import guarantee_circles_view
 
@@ -83,7 +84,8 @@ class MarketLine:
 class GroupLine:
     group_id: str
     members: tuple[Member, ...]
-    exposure: Decimal
+    exposure: Decimal  # outstanding
+    reserved: Decimal  # pending drawdowns: taken off the headroom, not the exposure
     ratio: Decimal
     limit_amount: Decimal
     headroom: Decimal
@@ -145,7 +147,7 @@ def concentrations(
         capacity_clause=policy.refs["capacity_administrator"],
         chains=_chains(network, capital),
         markets=_markets(network, policy, capital),
-        groups=_related_party_groups(network, policy, capital),
+        groups=_related_party_groups(network, policy, capital, reserved_by_pending(session)),
         customer_breaches=customers,
         circles=tuple(guarantee_circles_view(session, actor, as_of)),
     )
@@ -197,22 +199,25 @@ def _markets(network: Network, policy: NetworkPolicy, capital: Decimal) -> tuple
 
 
 def _related_party_groups(
-    network: Network, policy: NetworkPolicy, capital: Decimal
+    network: Network, policy: NetworkPolicy, capital: Decimal, pending: dict[int, Decimal]
 ) -> tuple[GroupLine, ...]:
-    """Groups of two or more against the 15% limit, largest share first."""
+    """Groups of two or more against the 15% limit, largest share first; the headroom
+    is net of what the members' pending drawdowns reserve."""
     groups = []
     for group in related_party_groups(network, policy):
         if len(group.members) < 2:
             continue
         limit = group_limit(group.exposure, capital, policy)
+        reserved = sum((pending.get(m, Decimal("0")) for m in group.members), Decimal("0"))
         groups.append(
             GroupLine(
                 group.id,
                 tuple(_member(network, m) for m in group.members if m in network.parties),
                 group.exposure,
+                reserved,
                 limit.ratio,
                 limit.limit_amount,
-                limit.headroom,
+                max(limit.limit_amount - group.exposure - reserved, Decimal("0")),
                 limit.breached,
             )
         )

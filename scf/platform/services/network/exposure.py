@@ -4,8 +4,8 @@ Entry points for other areas (no actor: the caller has already checked access, o
 the system). Each reads the cached network of ``as_of`` (see ``services.network``):
 
 - ``related_party_group_for(session, party_id, as_of)`` -> ``RelatedPartyGroupView``:
-  members, group exposure, ratio to net capital, limit, headroom (facilities: cap a
-  drawdown at ``headroom``);
+  members, group exposure (outstanding), what pending drawdowns reserve, ratio to net
+  capital, limit, headroom net of both (facilities: cap a drawdown at ``headroom``);
 - ``related_party_concentration_breaches(session, as_of)`` -> ``ConcentrationBreach``s
   (single customer over 10%, group over 15% of net capital);
 - ``administrator_capacity_usage(session, as_of)`` -> ``AdministratorCapacity`` per
@@ -18,6 +18,11 @@ the system). Each reads the cached network of ``as_of`` (see ``services.network`
   and the guarantor-capacity check, for a party proposed as guarantor.
 
 ``net_capital`` defaults to the application's ``SCF_BANK_NET_CAPITAL``.
+
+Exposure here is outstanding principal, as every report, concentration and alert shows
+it. A drawdown accepted and not yet paid out (a pending loan) is not outstanding but is
+promised: ``reserved`` counts it beside the exposure and the headroom is net of both, so
+a limit cannot be promised twice (issue #12). Breaches stay on outstanding.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from scf.credit.explain import RuleResult
@@ -41,6 +47,9 @@ from scf.graph.exposure import (
 from scf.graph.network import Network
 from scf.graph.policy import NetworkPolicy
 from scf.graph.rules import borrower_rules, guarantor_capacity_rule, network_rules
+from scf.platform.models import Loan
+from scf.platform.models.enums import LoanStatus
+from scf.platform.services.lending.balances import money_sum
 from scf.platform.services.network.book import bank_net_capital, network_as_of, network_policy
 
 
@@ -56,26 +65,35 @@ class GroupMember:
 class RelatedPartyGroupView:
     """A party's related-party group (集团客户) against both concentration limits.
 
-    ``headroom`` is what may still be lent to this party: the lower of the group's
-    headroom (15% limit) and the party's own (10% limit), never below zero."""
+    ``exposure`` is outstanding; ``reserved`` is the principal of the members' pending
+    drawdowns (``customer_…``: the party's own). ``headroom`` is what may still be lent
+    to this party: the lower of the group's headroom (15% limit) and the party's own (10%
+    limit), each net of outstanding and reserved, never below zero."""
 
     party_id: int
     as_of: dt.date
     group_id: str
     members: tuple[GroupMember, ...]
     exposure: Decimal
+    reserved: Decimal
     net_capital: Decimal
     ratio: Decimal
     limit_ratio: Decimal
     limit_amount: Decimal
     group_headroom: Decimal
     customer_exposure: Decimal
+    customer_reserved: Decimal
     customer_limit_amount: Decimal
     customer_headroom: Decimal
     headroom: Decimal
     breached: bool
     clause: str
     policy_version: str
+
+    @property
+    def anchor_party_id(self) -> int:
+        """The group's lowest party id: one key for every member (its lock, its id)."""
+        return min((m.party_id for m in self.members), default=self.party_id)
 
 
 def customer_limit(exposure: Decimal, capital: Decimal, policy: NetworkPolicy) -> Concentration:
@@ -97,30 +115,62 @@ def _member(network: Network, party_id: int) -> GroupMember:
     return GroupMember(party_id, party.name, party.uscc, network.own_exposure(party_id))
 
 
+def reserved_by_pending(
+    session: Session, party_ids: Sequence[int] | None = None, *, leave_out: int | None = None
+) -> dict[int, Decimal]:
+    """Principal of each party's pending loans (drawdowns accepted, not yet paid out), of
+    ``party_ids`` or of every party, bar the loan ``leave_out`` (the one being paid out,
+    checked again without itself)."""
+    query = (
+        sa.select(Loan.party_id, money_sum(Loan.principal))
+        .where(Loan.status == LoanStatus.PENDING)
+        .group_by(Loan.party_id)
+    )
+    if party_ids is not None:
+        query = query.where(Loan.party_id.in_(party_ids))
+    if leave_out is not None:
+        query = query.where(Loan.id != leave_out)
+    return {party: amount for party, amount in session.execute(query).all()}
+
+
 def related_party_group_for(
-    session: Session, party_id: int, as_of: dt.date, *, net_capital: Decimal | None = None
+    session: Session,
+    party_id: int,
+    as_of: dt.date,
+    *,
+    net_capital: Decimal | None = None,
+    leave_out: int | None = None,
 ) -> RelatedPartyGroupView:
+    """The party's group on ``as_of`` against both limits; ``leave_out``: a pending loan
+    not to count as reserved (its own disbursal check)."""
     network = network_as_of(session, as_of)
     policy = network_policy(as_of)
     capital = net_capital if net_capital is not None else bank_net_capital()
     group = related_party_group_of(network, party_id, policy)
     grouped = group_limit(group.exposure, capital, policy)
     own = customer_limit(network.own_exposure(party_id), capital, policy)
+    pending = reserved_by_pending(session, group.members, leave_out=leave_out)
+    reserved = sum(pending.values(), ZERO)
+    own_reserved = pending.get(party_id, ZERO)
+    group_headroom = max(grouped.limit_amount - grouped.exposure - reserved, ZERO)
+    customer_headroom = max(own.limit_amount - own.exposure - own_reserved, ZERO)
     return RelatedPartyGroupView(
         party_id=party_id,
         as_of=as_of,
         group_id=group.id,
         members=tuple(_member(network, m) for m in group.members if m in network.parties),
         exposure=group.exposure,
+        reserved=reserved,
         net_capital=capital,
         ratio=grouped.ratio,
         limit_ratio=grouped.limit_ratio,
         limit_amount=grouped.limit_amount,
-        group_headroom=grouped.headroom,
+        group_headroom=group_headroom,
         customer_exposure=own.exposure,
+        customer_reserved=own_reserved,
         customer_limit_amount=own.limit_amount,
-        customer_headroom=own.headroom,
-        headroom=min(grouped.headroom, own.headroom),
+        customer_headroom=customer_headroom,
+        headroom=min(group_headroom, customer_headroom),
         breached=grouped.breached or own.breached,
         clause=grouped.clause,
         policy_version=policy.version,

@@ -117,6 +117,7 @@ def exposure_report(
         "headroom": _bank(group.headroom, actor),
         "own": {
             "exposure": group.customer_exposure,
+            "reserved": group.customer_reserved,
             "loans": len(network.loans_by_borrower.get(party.id, [])),
             "limit_amount": _bank(group.customer_limit_amount, actor),
             "headroom": _bank(group.customer_headroom, actor),
@@ -143,6 +144,7 @@ def _related_party_group(
         "id": group.group_id if first_seen else None,
         "members": members,
         "exposure": group.exposure if stubs or complete else None,
+        "reserved": group.reserved if stubs or complete else None,
         "net_capital": _bank(group.net_capital, actor),
         "ratio": _bank(group.ratio, actor),
         "limit_ratio": group.limit_ratio,
