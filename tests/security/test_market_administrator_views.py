@@ -82,6 +82,7 @@ def test_the_exposure_of_a_merchant_keeps_its_own_figures_and_withholds_the_bank
     assert report["own"] == {
         "exposure": Decimal("600000.00"),
         "loans": 1,
+        "reserved": Decimal("0"),  # its own pending drawdowns: none
         "limit_amount": None,
         "headroom": None,
     }
@@ -89,6 +90,7 @@ def test_the_exposure_of_a_merchant_keeps_its_own_figures_and_withholds_the_bank
     group = report["related_party_group"]
     assert [m["uscc"] for m in group["members"]] == [book.uscc(1)]
     assert (group["exposure"], group["net_capital"], group["ratio"]) == (None, None, None)
+    assert group["reserved"] is None
     assert (group["limit_amount"], group["headroom"], group["breached"]) == (None, None, None)
     # the joint-guarantee group is inside the market: 600,000 + 300,000
     (joint,) = report["joint_guarantee_groups"]
