@@ -29,6 +29,12 @@ PG_URL = os.environ.get("SCF_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 TEST_SECRET = "test-secret-key-not-for-production"
 
+# The suite runs on a fixed business date (the demo data's own date), so that it passes
+# on any day it is run: "today" is what the clock says (scf.platform.clock), never the
+# machine's date. A test that needs another day sets SCF_BUSINESS_DATE itself.
+BUSINESS_DATE = "2026-11-20"
+os.environ["SCF_BUSINESS_DATE"] = BUSINESS_DATE
+
 
 def database_url(backend: str, name: str, tmp_dir: Path) -> str:
     """A fresh, empty database per (backend, name): a file on SQLite, a schema on PostgreSQL."""

@@ -35,6 +35,7 @@ from scf.platform.api.schemas.lending import (
     StatusIn,
 )
 from scf.platform.auth.access import require_bank_staff, visible_drawdown, visible_programme
+from scf.platform.clock import business_today
 from scf.platform.services.collateral import receipts as receipt_service
 from scf.platform.services.lending import drawdowns as drawdown_service
 from scf.platform.services.lending import facilities as facility_service
@@ -57,7 +58,7 @@ blp = make_blueprint(
 
 def on_or_today(value: dt.date | None) -> dt.date:
     """The date given, or today: the default of every date a caller may leave out."""
-    return value or dt.date.today()
+    return value or business_today()
 
 
 def _facility(facility_id: int, as_of: dt.date | None = None) -> dict[str, object]:
@@ -196,7 +197,7 @@ class FacilityDrawdowns(MethodView):
     @blp.response(200, DrawdownOut(many=True))
     def get(self, facility_id: int) -> list[dict[str, object]]:
         """The facility's drawdowns, newest first."""
-        view = facility_view(db_session(), actor(), facility_id, dt.date.today())
+        view = facility_view(db_session(), actor(), facility_id, business_today())
         return [drawdown_dict(d) for d in view.drawdowns]
 
     @blp.arguments(DrawdownIn)
@@ -275,7 +276,7 @@ class Repayments(MethodView):
     @blp.response(200, RepaymentOut(many=True))
     def get(self, loan_id: int) -> list[dict[str, object]]:
         """The loan's repayments, oldest first."""
-        view = loan_view(db_session(), actor(), loan_id, dt.date.today())
+        view = loan_view(db_session(), actor(), loan_id, business_today())
         return [repayment_dict(r) for r in view.loan.repayments]
 
     @blp.arguments(RepaymentIn)

@@ -15,6 +15,7 @@ from scf.platform.api import actor
 from scf.platform.api.lending import blp, on_or_today
 from scf.platform.api.schemas.common import AsOfQuery
 from scf.platform.api.schemas.lending import ReasonIn, ReceiptIn, ReceiptOut, ReleaseIn, SplitIn
+from scf.platform.clock import business_today
 from scf.platform.services.collateral import receipt_queries
 from scf.platform.services.collateral import receipts as receipt_service
 from scf.platform.web_session import db_session
@@ -50,7 +51,7 @@ class Receipts(MethodView):
             quantity=body["quantity"],
             issued_on=on_or_today(body["issued_on"]),
         )
-        return _receipt(receipt.number, dt.date.today())
+        return _receipt(receipt.number, business_today())
 
 
 @blp.route("/warehouse-receipts/<string:number>")
@@ -94,4 +95,4 @@ class CancelReceipt(MethodView):
         """Cancel an unpledged receipt that has released nothing (注销)."""
         session = db_session()
         receipt_service.cancel_receipt(session, actor(), number, reason=body["reason"])
-        return _receipt(number, dt.date.today())
+        return _receipt(number, business_today())

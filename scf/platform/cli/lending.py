@@ -10,10 +10,11 @@ import click
 
 from scf.platform.auth.access import Actor
 from scf.platform.cli import app_session
+from scf.platform.clock import business_today
 
 
 def _date(value: str | None) -> dt.date:
-    return dt.date.fromisoformat(value) if value else dt.date.today()
+    return dt.date.fromisoformat(value) if value else business_today()
 
 
 @click.group()
@@ -153,6 +154,6 @@ def authority_command(username: str, level: str) -> None:
             Actor.system("cli"),
             username,
             None if level == "none" else level,
-            on=dt.date.today(),
+            on=business_today(),
         )
     click.echo(f"{username}: 审批权限 (approval level) = {level}")

@@ -19,6 +19,7 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 
 from scf.credit.money import MoneyError, money, to_decimal
 from scf.platform.auth.access import require_lender
+from scf.platform.clock import business_today
 from scf.platform.errors import RuleRefused, ScfError, ValidationFailed
 from scf.platform.models.enums import FacilityStatus, GuarantorKind, Product, RepaymentMethod
 from scf.platform.services.lending import drawdowns as drawdown_service
@@ -32,8 +33,10 @@ from scf.platform.web_session import db_session
 bp = Blueprint("lending", __name__, url_prefix="/lending")
 
 
-def _date(field: str, *, default: dt.date | None = None) -> dt.date:
-    raw = (request.form.get(field) or "").strip()
+def _date(field: str, *, default: dt.date | None = None, source: Any = None) -> dt.date:
+    """A date from the form (or ``source``, e.g. the query string); a bad one is a 422
+    naming the field, never a 500."""
+    raw = ((request.form if source is None else source).get(field) or "").strip()
     if not raw and default is not None:
         return default
     try:
@@ -97,8 +100,7 @@ def facilities() -> Any:
 
 @bp.route("/facilities/<int:facility_id>")
 def facility(facility_id: int) -> Any:
-    as_of = request.args.get("as_of")
-    on = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    on = _date("as_of", default=business_today(), source=request.args)
     view = facility_view(db_session(), g.actor, facility_id, on)
     return render_template("lending/facility.html", view=view, done=request.args.get("done"))
 
@@ -139,7 +141,7 @@ def propose() -> Any:
                 comment=request.form.get("comment") or None,
             )
             created = facility_service.propose_facility(
-                session, g.actor, proposal, _date("as_of", default=dt.date.today())
+                session, g.actor, proposal, _date("as_of", default=business_today())
             )
             return redirect(url_for("lending.facility", facility_id=created.id, done="proposed"))
         except ScfError as error:
@@ -151,7 +153,7 @@ def propose() -> Any:
         products=_choices(Product),
         methods=_choices(RepaymentMethod),
         guarantor_kinds=_choices(GuarantorKind),
-        today=dt.date.today().isoformat(),
+        today=business_today().isoformat(),
     ), (422 if problem else 200)
 
 
@@ -161,7 +163,7 @@ def _facility_step(facility_id: int, step: Callable[[], object], done: str) -> A
     try:
         step()
     except ScfError as error:
-        view = facility_view(db_session(), g.actor, facility_id, dt.date.today())
+        view = facility_view(db_session(), g.actor, facility_id, business_today())
         return render_template("lending/facility.html", view=view, problem=_problem(error)), (
             error.status
         )
@@ -177,7 +179,7 @@ def _decide(facility_id: int, action: str) -> Any:
                 session,
                 g.actor,
                 facility_id,
-                on=_date("on", default=dt.date.today()),
+                on=_date("on", default=business_today()),
                 comment=request.form.get("comment") or None,
             )
         return facility_service.send_back_facility(
@@ -231,10 +233,10 @@ def decide_unfreeze(facility_id: int, step: str) -> Any:
 def draw(facility_id: int) -> Any:
     session = db_session()
     problem = None
-    on = dt.date.today()
+    on = business_today()
     if request.method == "POST":
         try:
-            on = _date("requested_on", default=dt.date.today())
+            on = _date("requested_on", default=business_today())
             drawdown = drawdown_service.request_drawdown(
                 session,
                 g.actor,
@@ -263,14 +265,13 @@ def draw(facility_id: int) -> Any:
         form=request.form,
         problem=problem,
         methods=_choices(RepaymentMethod),
-        today=dt.date.today().isoformat(),
+        today=business_today().isoformat(),
     ), (422 if problem else 200)
 
 
 @bp.route("/loans/<int:loan_id>")
 def loan(loan_id: int) -> Any:
-    as_of = request.args.get("as_of")
-    on = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    on = _date("as_of", default=business_today(), source=request.args)
     view = loan_view(db_session(), g.actor, loan_id, on)
     return render_template("lending/loan.html", view=view, done=request.args.get("done"))
 
@@ -284,11 +285,11 @@ def repay(loan_id: int) -> Any:
             g.actor,
             loan_id,
             amount=_money("amount"),
-            paid_on=_date("paid_on", default=dt.date.today()),
+            paid_on=_date("paid_on", default=business_today()),
             reference=request.form.get("reference") or None,
         )
     except ScfError as error:
-        view = loan_view(session, g.actor, loan_id, dt.date.today())
+        view = loan_view(session, g.actor, loan_id, business_today())
         return render_template("lending/loan.html", view=view, problem=_problem(error)), (
             error.status
         )

@@ -20,6 +20,7 @@ from scf.platform.services.lending.drawdowns import (
     request_drawdown,
 )
 from scf.platform.services.lending.limits import facility_position, programme_usage
+from tests.clock import business_date
 from tests.platform.lending.setups import goods_facility
 
 D = Decimal
@@ -180,8 +181,14 @@ def test_the_concentration_limit_of_the_network_caps_a_drawdown(
     ],
 )
 def test_a_facility_not_in_force_refuses(
-    world: World, receivable_facility: Facility, status: FacilityStatus, on: dt.date, rule_id: str
+    world: World,
+    receivable_facility: Facility,
+    status: FacilityStatus,
+    on: dt.date,
+    rule_id: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("SCF_BUSINESS_DATE", on.isoformat())  # the drawdown is booked that day
     receivable_facility.status = status
     with pytest.raises(RuleRefused) as refused:
         draw(
@@ -276,3 +283,32 @@ def test_only_relationship_managers_draw(
 ) -> None:
     with pytest.raises(Forbidden):
         draw(world, receivable_facility, "1000", by=who, receivable_codes=("AR1",))
+
+
+@pytest.mark.parametrize(
+    ("booked_on", "refused"),
+    [
+        (dt.date(2026, 12, 3), False),  # the value date 30 days back: the last day allowed
+        (dt.date(2026, 12, 4), True),  # 31 days back
+        (dt.date(2027, 5, 3), True),  # six months back: the probe's case (issue #12, finding 7)
+    ],
+)
+def test_a_drawdown_value_date_lies_at_most_30_days_before_it_is_booked(
+    world: World, receivable_facility: Facility, booked_on: dt.date, refused: bool
+) -> None:
+    """[calendar.yaml dates.drawdown.backdating_days_max, an assumed bank setting]"""
+    with business_date(booked_on):
+        if not refused:
+            draw(world, receivable_facility, "100000", receivable_codes=("AR1",), on=ON)
+            return
+        with pytest.raises(ValidationFailed) as error:
+            draw(world, receivable_facility, "100000", receivable_codes=("AR1",), on=ON)
+    assert "requested_on" in error.value.errors
+
+
+def test_a_drawdown_cannot_be_dated_after_the_business_date(
+    world: World, receivable_facility: Facility
+) -> None:
+    with business_date(dt.date(2026, 11, 2)), pytest.raises(ValidationFailed) as error:
+        draw(world, receivable_facility, "100000", receivable_codes=("AR1",), on=ON)
+    assert "not after today" in error.value.errors["requested_on"][0]

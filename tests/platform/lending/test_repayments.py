@@ -23,6 +23,7 @@ from scf.platform.services.lending.drawdowns import DrawdownRequest, request_dra
 from scf.platform.services.lending.limits import facility_position, reconcile_facility
 from scf.platform.services.lending.loan_book import apply_repayment, refresh_loan_book
 from scf.platform.services.lending.loan_queries import loan_payoff, reconcile_loan
+from tests.clock import business_date
 
 D = Decimal
 
@@ -57,7 +58,11 @@ def credit_loan(
 
 
 def repay(world: World, loan: Loan, amount: str, on: dt.date, by: str = "rm") -> Repayment:
-    return apply_repayment(world.session, world.actor(by), loan.id, amount=D(amount), paid_on=on)
+    """Money received on ``on`` and booked that day (the bank's business date)."""
+    with business_date(on):
+        return apply_repayment(
+            world.session, world.actor(by), loan.id, amount=D(amount), paid_on=on
+        )
 
 
 def test_the_schedule_comes_from_the_engine(world: World) -> None:
@@ -176,3 +181,18 @@ def test_each_repayment_is_audited_with_before_and_after(world: World) -> None:
     assert entry.before and entry.before["outstanding_principal"] == "120000.00"
     assert entry.after and entry.after["outstanding_principal"] == "80000.00"
     assert entry.context["allocation"]["interest_part"] == "720.00"
+
+
+@pytest.mark.parametrize(
+    ("paid_on", "says"),
+    [(dt.date(9999, 12, 31), "not after today"), (dt.date(2027, 1, 1), "not after today")],
+)
+def test_money_received_in_the_future_is_refused_naming_paid_on(
+    world: World, paid_on: dt.date, says: str
+) -> None:
+    """Issue #12 finding 7: a repayment dated 9999-12-31 was booked. The business date
+    here is 2026-12-31: the next day is already the future."""
+    _, loan = credit_loan(world)
+    with business_date(dt.date(2026, 12, 31)), pytest.raises(ValidationFailed) as refused:
+        apply_repayment(world.session, world.actor("rm"), loan.id, amount=D("100"), paid_on=paid_on)
+    assert says in str(refused.value) and "paid_on" in refused.value.errors

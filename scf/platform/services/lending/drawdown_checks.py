@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from scf.credit.availability import Availability, LimitPosition
+from scf.credit.business_dates import drawdown_value_date_problem, in_the_future
 from scf.credit.drawdowns import (
     disbursal_rules,
     drawdown_rules,
@@ -31,6 +32,7 @@ from scf.credit.drawdowns import (
 )
 from scf.credit.explain import RuleResult
 from scf.credit.policy import Policy, load_policy
+from scf.platform.clock import business_today
 from scf.platform.errors import ValidationFailed
 from scf.platform.models import CollateralItem, Facility, Loan, Receivable, WarehouseReceipt
 from scf.platform.models.enums import RepaymentMethod
@@ -68,6 +70,13 @@ def validated_terms(
         errors["instalments"] = ["至少1期 (at least one)"]
     if request.margin is not None and request.margin < 0:
         errors["margin"] = ["不能为负 (must not be negative)"]
+    value_date = drawdown_value_date_problem(
+        request.requested_on,
+        today=business_today(),
+        policy=load_policy(request.requested_on),
+    ) or in_the_future(request.requested_on, business_today())
+    if value_date:
+        errors["requested_on"] = [value_date]
     named = None
     if request.repayment_method is not None:
         try:

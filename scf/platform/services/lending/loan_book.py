@@ -16,6 +16,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from scf.credit.business_dates import past_date_problem
 from scf.credit.dates import months_between
 from scf.credit.delinquency import days_past_due, delinquency_class
 from scf.credit.money import ZERO
@@ -30,6 +31,7 @@ from scf.credit.repayments import (
 )
 from scf.credit.schedules import Schedule, build_schedule
 from scf.platform.auth.access import Actor, require_lender, visible_loan
+from scf.platform.clock import business_today
 from scf.platform.errors import Conflict, RuleRefused, ValidationFailed
 from scf.platform.models import Instalment, Loan, Repayment, WarehouseReceipt
 from scf.platform.models.enums import LoanStatus, ReceiptStatus, RepaymentMethod
@@ -140,6 +142,9 @@ def apply_repayment(
             "amount (还款金额): 必须大于0 (must be positive)",
             errors={"amount": ["必须大于0 (must be positive)"]},
         )
+    problem = past_date_problem(paid_on, today=business_today(), policy=load_policy(paid_on))
+    if problem:
+        raise ValidationFailed(f"paid_on (还款日): {problem}", errors={"paid_on": [problem]})
     loan = _locked_repayable(session, loan, paid_on)
     before = loan_snapshot(loan)
     result = _allocated(loan, amount, paid_on)
