@@ -86,6 +86,18 @@ def about(result: RuleResult, subject: str) -> RuleResult:
     return replace(result, message=f"{subject}: {result.message}")
 
 
+def masked(result: RuleResult, subject: str) -> RuleResult:
+    """The same result about a third party the reader may not see: its outcome, rule and
+    clause stay; its figures (observed value, threshold) are withheld."""
+    hidden = "（无权查看 hidden）"
+    return replace(
+        result,
+        observed=None if result.observed is None else hidden,
+        threshold=None if result.threshold is None else hidden,
+        message=f"{subject}: {result.message}",
+    )
+
+
 def decide(results: Iterable[RuleResult]) -> Decision:
     """Any fail → ineligible; else any refer → refer; else eligible."""
     outcomes = {r.result for r in results}

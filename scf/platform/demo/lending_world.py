@@ -279,7 +279,7 @@ def _firms(w: World, branch: Branch) -> Party:
         branch_id=branch.id,
     )
     w.firm("supervisor", 4, kind=PartyKind.WAREHOUSE_SUPERVISOR)
-    w.firm("guarantee_co", 5, kind=PartyKind.GUARANTEE_COMPANY)
+    w.firm("guarantee_co", 5, kind=PartyKind.GUARANTEE_COMPANY, branch_id=branch.id)
     w.snapshot(supplier)
     # dealer, wholesale: X 30,000,000 × 0.20 = 6,000,000; Y 4,000,000 × 1.00 = 4,000,000 → R 4,000,000
     w.snapshot(

@@ -254,11 +254,10 @@ def send_back_facility(
 
 
 def _decide_again(
-    session: Session, facility: Facility, amount: Decimal, as_of: dt.date
+    session: Session, actor: Actor, facility: Facility, amount: Decimal, as_of: dt.date
 ) -> GrantDecision:
-    return evaluate_grant(
-        session, stored_terms(session, facility, positive(amount), as_of), facility_id=facility.id
-    )
+    terms = stored_terms(session, actor, facility, positive(amount), as_of)
+    return evaluate_grant(session, terms, facility_id=facility.id)
 
 
 @use_case
@@ -277,7 +276,7 @@ def resubmit_facility(
     if facility.status is not FacilityStatus.SENT_BACK:
         raise Conflict(f"额度 {facility.code} 未被退回 (only a sent-back proposal is resubmitted)")
     before = snapshot(facility)
-    decision = _decide_again(session, facility, amount, as_of)
+    decision = _decide_again(session, actor, facility, amount, as_of)
     facility.limit_amount = decision.granted.amount
     facility.rate_annual = decision.rate_annual
     facility.policy_version = decision.policy_version
@@ -307,7 +306,7 @@ def propose_limit_change(
         raise Conflict(f"额度 {facility.code} 未生效 (only a granted facility changes its limit)")
     if pending_step(session, facility) is not None:
         raise Conflict(f"额度 {facility.code} 已有待审批的调整 (a change already awaits approval)")
-    decision = _decide_again(session, facility, amount, as_of)
+    decision = _decide_again(session, actor, facility, amount, as_of)
     facility.decision = {**(facility.decision or {}), "pending_change": decision.to_dict()}
     _step(session, facility, actor, ApprovalAction.PROPOSE_CHANGE, decision.granted.amount, comment)
     audit_step(

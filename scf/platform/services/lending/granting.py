@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from scf.credit.assessment import Assessment
 from scf.credit.dates import months_between
-from scf.credit.explain import RuleResult
+from scf.credit.explain import RuleResult, about, masked
 from scf.credit.facility_rules import product_cap_for, product_rules
 from scf.credit.granting import (
     CollateralItemFacts,
@@ -94,6 +94,9 @@ class FacilityTerms:
     contribution: str | None = None  # None: derived from the tier (scf.credit.pricing)
     prospect: str | None = None
     rate_annual: Decimal | None = None
+    # Third parties (guarantors) the proposer may not see: their rules keep their outcome
+    # and clause, their figures are withheld from the decision the proposer reads.
+    hidden_parties: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -285,10 +288,12 @@ def _guarantee_rules(
             signed.add(str(g.guarantor.id))
             continue
         results, size = guarantor_checks(session, g, terms.as_of, policy)
-        rules += results
-        rules.append(
-            mutual_guarantee_rule(str(g.guarantor.id), size, str(party.id), size_class, pairs)
-        )
+        mutual = mutual_guarantee_rule(str(g.guarantor.id), size, str(party.id), size_class, pairs)
+        if g.guarantor.id in terms.hidden_parties:
+            key = g.guarantor.uscc or g.guarantor.customer_number or "?"
+            rules += [masked(r, key) for r in (*results, mutual)]
+        else:
+            rules += [*(about(r, g.guarantor.name) for r in results), mutual]
     personal = required_personal_guarantors(
         ASSESSABLE[party.kind], person_links(session, party, terms.as_of), signed, policy
     )

@@ -19,7 +19,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from scf.credit.explain import RuleResult, about
+from scf.credit.explain import RuleResult
 from scf.credit.guarantees import Guarantor, PersonLink, guarantor_rules
 from scf.credit.policy import Policy
 from scf.platform.models import Facility, FacilityGuarantee, Party, Relationship
@@ -46,7 +46,8 @@ class GuaranteeTerms:
 def guarantor_checks(
     session: Session, g: GuaranteeTerms, as_of: dt.date, policy: Policy
 ) -> tuple[list[RuleResult], str | None]:
-    """Every rule on one proposed guarantor, each named after it, and its size class."""
+    """Every rule on one proposed guarantor, and its size class (the caller names each
+    result after the guarantor, or withholds its figures from a reader who may not see it)."""
     snapshot = latest_snapshot(session, g.guarantor.id, as_of)
     size = size_class_of(g.guarantor, snapshot, as_of)
     net = None
@@ -69,7 +70,7 @@ def guarantor_checks(
                 session, g.guarantor.id, as_of, additional_guarantee=g.amount
             )
         )
-    return [about(r, g.guarantor.name) for r in results], size
+    return results, size
 
 
 def person_links(session: Session, party: Party, as_of: dt.date) -> list[PersonLink]:

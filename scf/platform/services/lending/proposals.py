@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from scf.platform.auth.access import Actor, visible_party
+from scf.platform.auth.access import Actor, visible_among, visible_party
 from scf.platform.errors import ValidationFailed
 from scf.platform.models import (
     CollateralItem,
@@ -113,7 +113,9 @@ def proposal_terms(session: Session, actor: Actor, p: Proposal, as_of: dt.date) 
             "guarantees (保证人): 借款人不能为自己担保 (a borrower cannot guarantee itself)",
             errors={"guarantees": ["self-guarantee"]},
         )
+    named = {g.guarantor.id for g in guarantees}
     return FacilityTerms(
+        hidden_parties=frozenset(named - visible_among(session, actor, named)),
         party=party,
         product=choice(Product, p.product, "product"),
         requested=p.amount,
@@ -165,14 +167,17 @@ def recorded_terms(p: Proposal) -> dict[str, object]:
 
 
 def stored_terms(
-    session: Session, facility: Facility, requested: Decimal, as_of: dt.date
+    session: Session, actor: Actor, facility: Facility, requested: Decimal, as_of: dt.date
 ) -> FacilityTerms:
-    """The facility's terms as granted, with a new requested amount (resubmission, change)."""
+    """The facility's terms as granted, with a new requested amount (resubmission, change),
+    as ``actor`` may read them (guarantors they may not see keep their figures hidden)."""
     recorded = dict((facility.decision or {}).get("terms") or {})
     party = session.get(Party, facility.party_id)
     assert party is not None
     rate = recorded.get("rate_annual")
+    named = {g.guarantor_party_id for g in facility.guarantees}
     return FacilityTerms(
+        hidden_parties=frozenset(named - visible_among(session, actor, named)),
         party=party,
         product=facility.product,
         requested=requested,
